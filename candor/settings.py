@@ -1,0 +1,217 @@
+"""Candor settings: one file, driven by the environment.
+
+Every value has a safe default for a laptop (SQLite in ``var/``, local-memory cache,
+SqliteHuey, keys generated into ``var/``); production overrides them with environment
+variables, listed with their defaults in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from candor import keys
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("CANDOR_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("CANDOR_DEBUG")
+SECRET_KEY = os.environ.get("CANDOR_SECRET_KEY") or keys.read_or_create(
+    VAR_DIR / "secret_key", keys.new_secret_key
+)
+# Master keys wrap every per-subject data key (candor.privacy.crypto). Several may be given,
+# newest first ("v2:...,v1:..."), so that `candor keys rotate` can re-wrap under the new one.
+CANDOR_MASTER_KEYS = env_list("CANDOR_MASTER_KEY") or [
+    keys.read_or_create(VAR_DIR / "master_key", keys.new_master_key)
+]
+ALLOWED_HOSTS = env_list("CANDOR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CANDOR_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "ninja",
+    "csp",
+    "candor.privacy",
+    "candor.accounts",
+    "candor.storefront",
+    "candor.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "candor.api.middleware.ApiErrorShapeMiddleware",
+]
+
+ROOT_URLCONF = "candor.urls"
+WSGI_APPLICATION = "candor.wsgi.application"
+ASGI_APPLICATION = "candor.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "candor.storefront.context.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# SQLite (WAL) for a newcomer, PostgreSQL (psycopg 3) when DATABASE_URL is set.
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("CANDOR_SQLITE_PATH", str(VAR_DIR / "candor.sqlite3")),
+            # Persistent per-thread connections are safe on SQLite; WAL lets readers run
+            # beside the one writer, and IMMEDIATE transactions take the write lock up front so
+            # concurrent writers queue on busy_timeout instead of failing with "locked".
+            "CONN_MAX_AGE": 600,
+            "OPTIONS": {
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=5000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# --- Cache and background jobs ----------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "candor", "url": REDIS_URL, "immediate": False}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "candor",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+
+# --- Passwords and sessions -----------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "storefront:me"
+LOGOUT_REDIRECT_URL = "storefront:home"
+
+# --- Transport security (switch on behind TLS) ------------------------------------------------
+CANDOR_HTTPS = env_bool("CANDOR_HTTPS")
+SECURE_SSL_REDIRECT = CANDOR_HTTPS
+SESSION_COOKIE_SECURE = CANDOR_HTTPS
+CSRF_COOKIE_SECURE = CANDOR_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("CANDOR_HSTS_SECONDS", "31536000" if CANDOR_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = CANDOR_HTTPS
+if env_bool("CANDOR_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): same-origin only; no inline script anywhere, which
+# is why htmx is served from static/ and the API docs use ninja's bundled swagger files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Internationalisation --------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = os.environ.get("CANDOR_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+# WhiteNoise serves static files from the app server itself, so the same process works for the
+# demo and behind a reverse proxy. Finders: no collectstatic step for a newcomer.
+WHITENOISE_USE_FINDERS = True
+
+# --- Logging ---------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CANDOR_LOG_LEVEL", "WARNING")},
+}
+
+# --- Candor ----------------------------------------------------------------------------------
+CANDOR_CONTACT = {
+    "email": os.environ.get("CANDOR_CONTACT_EMAIL", "privacy@candor.example"),
+    "phone": os.environ.get("CANDOR_CONTACT_PHONE", "400-000-0000"),
+    "address": os.environ.get("CANDOR_CONTACT_ADDRESS", ""),
+}

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from candor import __version__
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {"candor_contact": settings.CANDOR_CONTACT, "candor_version": __version__}

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from huey.contrib.djhuey import HUEY
+
+
+@pytest.fixture(autouse=True, scope="session")
+def huey_immediate() -> None:
+    """Background jobs run inline in tests, so their effects are visible to the assertions."""
+    HUEY.immediate = True
+
+
+@pytest.fixture
+def api_client(client):
+    """The Django test client, speaking JSON to /api/v1/."""
+
+    class Api:
+        def call(self, method: str, path: str, data=None, lang: str = "zh-hans", **extra):
+            return client.generic(
+                method.upper(),
+                f"/api/v1{path}",
+                data=data if isinstance(data, str | bytes) or data is None else json.dumps(data),
+                content_type="application/json",
+                HTTP_ACCEPT_LANGUAGE=lang,
+                **extra,
+            )
+
+    return Api()
