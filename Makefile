@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 MO     := candor/locale/zh_Hans/LC_MESSAGES/django.mo candor/locale/en/LC_MESSAGES/django.mo
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint bench messages makemessages vendor browser clean
 

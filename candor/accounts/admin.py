@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from candor.accounts.models import User
+from candor.privacy.admin_mixins import PrivacyAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivacyAdminMixin, BaseUserAdmin):
     list_display = ("username", "nickname", "is_staff", "is_active", "date_joined")
     search_fields = ("username", "nickname")
     ordering = ("-date_joined",)

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from candor.privacy.masking import mask
+
 
 class User(AbstractUser):
     # Chinese names do not split into first and last; the account name is the default
@@ -24,6 +26,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        # Shown to staff in breadcrumbs, history and the admin log: never the full account name.
+        return f"#{self.pk} {mask('generic', self.username)}"
 
     @property
     def display_name(self) -> str:

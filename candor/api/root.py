@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Router, Schema
 from candor import __version__
 from candor.accounts.api import router as accounts_router
 from candor.api import errors
+from candor.privacy.api import router as privacy_router
 
 api = NinjaAPI(
     title="Candor API",
@@ -39,3 +40,4 @@ def ping(request: HttpRequest) -> dict[str, object]:
 
 api.add_router("/v1/", v1)
 api.add_router("/v1/", accounts_router)
+api.add_router("/v1/", privacy_router)

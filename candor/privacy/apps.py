@@ -6,3 +6,9 @@ class PrivacyConfig(AppConfig):
     name = "candor.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from candor.privacy import checks, datamap
+
+        checks.register()
+        datamap.autodiscover()

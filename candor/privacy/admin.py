@@ -1,0 +1,79 @@
+"""The privacy officer's read-only views of the core's ledgers and keys.
+
+Nothing here can be added, changed or deleted through the admin: the ledgers are append-only
+by design (they are evidence), keys change only through ``crypto`` (shred, restrict, rotate,
+each audited), and a wrapped key is never shown — the key table lists states and dates only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from candor.privacy.admin_mixins import ModelAdmin
+from candor.privacy.models import (
+    AuditEvent,
+    ConsentRecord,
+    DataKey,
+    DisclosureRecord,
+    ErasureRecord,
+    PolicyVersion,
+)
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("seq", "at", "action", "actor_id", "subject_id", "target", "purpose")
+    list_filter = ("action",)
+    search_fields = ("=subject_id", "=actor_id", "target")
+    date_hierarchy = "at"
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = ("id", "at", "subject_id", "purpose", "granted", "channel", "policy_version")
+    list_filter = ("purpose", "granted", "channel")
+    search_fields = ("=subject_id",)
+
+
+@admin.register(DisclosureRecord)
+class DisclosureRecordAdmin(ReadOnlyAdmin):
+    list_display = ("id", "at", "recipient", "subject_id", "target", "purpose", "basis")
+    list_filter = ("recipient", "purpose")
+    search_fields = ("=subject_id", "target")
+
+
+@admin.register(DataKey)
+class DataKeyAdmin(ReadOnlyAdmin):
+    fields = (
+        "subject_id", "key_class", "state", "master_version", "created_at", "restricted_until", "shredded_at",
+    )  # fmt: skip
+    list_display = fields
+    list_filter = ("key_class", "state", "master_version")
+    search_fields = ("=subject_id",)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(ReadOnlyAdmin):
+    list_display = ("subject_id", "erased_at", "restricted_until")
+    search_fields = ("=subject_id",)
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(ReadOnlyAdmin):
+    list_display = ("number", "effective_at", "published_at", "significant")
+    exclude = ("documents",)  # the published documents are read on the site, not as raw JSON

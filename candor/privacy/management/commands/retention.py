@@ -1,0 +1,26 @@
+"""``candor retention run [--dry-run]``: apply every retention rule now, or show what it would do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from candor.privacy import retention
+
+
+class Command(BaseCommand):
+    help = "Apply the retention rules of every personal-data declaration (set-wise)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("action", choices=["run"])
+        parser.add_argument("--dry-run", action="store_true", help="count what would change; change nothing")
+
+    def handle(self, *args: Any, action: str, dry_run: bool, **options: Any) -> None:
+        if action != "run":
+            raise CommandError(f"unknown action {action}")
+        verb = "would" if dry_run else "did"
+        for result in retention.sweep(dry_run=dry_run):
+            self.stdout.write(
+                f"{result.model}: {verb} {result.then.value} {result.rows} rows ({result.rule})"
+            )

@@ -1,0 +1,105 @@
+"""Plant a distinct value in every declared field of every declared model, for one subject.
+
+Used by the planted-data proof: whatever the declarations say, export must contain every
+planted value and erasure must leave none of them anywhere in the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils import timezone
+
+from candor.privacy import datamap
+from candor.privacy.crypto import EncryptedField
+
+# Declared fields that cannot carry a distinct planted string, and why.
+UNPLANTABLE = {
+    ("accounts.User", "password"): "stored only as an argon2 hash",
+    ("accounts.User", "language"): "one of two language codes",
+    ("accounts.User", "last_login"): "a timestamp",
+}
+TEXT_TYPES = (models.CharField, models.TextField, EncryptedField)
+
+
+@dataclass
+class Planted:
+    user: Any
+    values: dict[str, str] = field(default_factory=dict)  # "app.Model.field" -> planted value
+    rows: dict[str, Any] = field(default_factory=dict)
+
+
+def token(label: str) -> str:
+    """13 characters: short enough for any column, long enough never to occur by chance.
+    (``label`` only seeds readability in failure messages through the values' keys.)"""
+    del label
+    return f"PL{secrets.token_hex(5).upper()}Z"
+
+
+def plantable(declaration: datamap.Declaration, name: str) -> bool:
+    return isinstance(declaration.model._meta.get_field(name), TEXT_TYPES) and (
+        (declaration.model._meta.label, name) not in UNPLANTABLE
+    )
+
+
+def _value_for(model_field: models.Field[Any, Any], label: str) -> str:
+    value = token(label)
+    if isinstance(model_field, models.EmailField):
+        value = f"{value.lower()}@plant.example"
+    max_length = getattr(model_field, "max_length", None)
+    if max_length and len(value) > max_length:
+        raise AssertionError(f"{label}: planted value does not fit max_length={max_length}")
+    return value
+
+
+def _filler(model_field: models.Field[Any, Any]) -> Any:
+    """A value for a required non-declared field (numbers, dates, unique order numbers)."""
+    if isinstance(model_field, models.DateTimeField):
+        return timezone.now()
+    if isinstance(model_field, models.DateField):
+        return timezone.now().date()
+    if isinstance(model_field, models.BooleanField):
+        return False
+    if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
+        return 100
+    if isinstance(model_field, models.CharField | models.TextField):
+        return secrets.token_hex(min(8, (model_field.max_length or 32) // 2))
+    raise AssertionError(f"cannot fill {model_field}")
+
+
+def plant_subject() -> Planted:
+    user_model = get_user_model()
+    user_declaration = datamap.declaration_for(user_model)
+    assert user_declaration is not None
+    planted = Planted(user=None)
+    user_values = {}
+    for name in user_declaration.fields:
+        if plantable(user_declaration, name):
+            user_values[name] = _value_for(user_model._meta.get_field(name), f"user{name}")
+    user = user_model.objects.create_user(password="a-long-pass-1", **user_values)
+    planted.user = user
+    planted.values.update({f"{user_model._meta.label}.{k}": v for k, v in user_values.items()})
+
+    for declaration in datamap.declarations():
+        model = declaration.model
+        if model is user_model or not declaration.fields or declaration.subject == "pk":
+            continue
+        if model._meta.app_label == "privacy":
+            continue  # the core's own ledgers are filled by using the core, not by planting
+        kwargs: dict[str, Any] = {declaration.subject: user}
+        for model_field in model._meta.concrete_fields:
+            name = model_field.name
+            if model_field.primary_key or name == declaration.subject:
+                continue
+            if name in declaration.fields and plantable(declaration, name):
+                value = _value_for(model_field, f"{model._meta.model_name}{name}")
+                kwargs[name] = value
+                planted.values[f"{model._meta.label}.{name}"] = value
+            elif not (model_field.null or model_field.blank or model_field.has_default()):
+                kwargs[name] = _filler(model_field)
+        planted.rows[model._meta.label] = model.objects.create(**kwargs)
+    return planted

@@ -1,0 +1,9 @@
+"""Test settings: Candor's own, plus a test-only app whose models exercise every option of a
+personal-data declaration (the planted-data proof needs them)."""
+
+from candor.settings import *  # noqa: F403
+from candor.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.privacy_app"]
+# Fast hashing keeps the suite quick; argon2 itself is exercised by the accounts tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
