@@ -209,6 +209,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CANDOR_LOG_LEVEL", "WARNING")},
+    # The Huey consumer installs its own handler; propagating would print every line twice.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}},
 }
 
 # --- Candor ----------------------------------------------------------------------------------
