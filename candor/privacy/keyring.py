@@ -186,7 +186,20 @@ class Keyring:
         self.keys: dict[int, Key] = {}
         self.pending: dict[int, None] = {}  # an ordered set of key ids seen on loaded rows
         self.writable: dict[tuple[int, str], int] = {}  # keys found (not made) here: safe to reuse
-        self.created: set[int] = set()  # made here; a rolled-back savepoint may have undone them
+        # Keys made here, with the savepoints open when they were made: reusable while those
+        # savepoints still stand (savepoint ids are never reused on a connection, so a rolled
+        # back one cannot match again), looked up afresh otherwise.
+        self.made: dict[tuple[int, str], tuple[int, tuple[str | None, ...]]] = {}
+
+    def made_key(self, slot: tuple[int, str]) -> int | None:
+        entry = self.made.get(slot)
+        if entry is None:
+            return None
+        pk, savepoints = entry
+        if tuple(self.connection.savepoint_ids[: len(savepoints)]) != savepoints:
+            del self.made[slot]
+            return None
+        return pk
 
     def fresh(self) -> bool:
         if self.expires is not None and time.monotonic() >= self.expires:
@@ -219,6 +232,7 @@ class Keyring:
         for pk in gone:
             self.keys.pop(pk, None)
         self.writable = {slot: pk for slot, pk in self.writable.items() if pk not in gone}
+        self.made = {slot: entry for slot, entry in self.made.items() if entry[0] not in gone}
 
 
 _current: ContextVar[Keyring | None] = ContextVar("candor_keyring", default=None)
@@ -278,16 +292,17 @@ def for_write(subject_id: int, key_class: str) -> Key:
     """The subject's key of this class, made on first use; refuses destroyed keys, and
     restricted ones outside a legal purpose."""
     current = ring()
-    pk = current.writable.get((subject_id, key_class))
+    slot = (subject_id, key_class)
+    pk = current.writable.get(slot) or current.made_key(slot)
     key = current.keys.get(pk) if pk is not None else None
     if key is None:
         row, created = _find_or_make(subject_id, key_class)
         key = _from_row(row.pk, row.subject_id, row.key_class, row.state, row.wrapped, row.master_version)
         current.remember(key)
         if created:
-            current.created.add(key.pk)
-        elif key.pk not in current.created:
-            current.writable[(subject_id, key_class)] = key.pk
+            current.made[slot] = (key.pk, tuple(current.connection.savepoint_ids))
+        else:
+            current.writable[slot] = key.pk
     if key.aead is None:
         raise SubjectErased()
     if key.state == State.RESTRICTED:

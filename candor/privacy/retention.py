@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from candor.privacy import datamap
@@ -89,8 +89,30 @@ def expired(declaration: Declaration, *, now: datetime) -> QuerySet[Any] | None:
     return rows
 
 
+# Rows per statement: large enough to stay set-based, small enough that no single transaction
+# holds SQLite's write lock near the busy timeout (5 s) that concurrent web writes wait for.
+WINDOW = 50_000
+
+
+def _apply(declaration: Declaration, rows: QuerySet[Any]) -> int:
+    """One bulk statement per id window, each in its own transaction."""
+    bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return 0
+    values = None
+    if declaration.retention.then is Then.ANONYMIZE:
+        values = {**anonymized_values(declaration, declaration.fields), **blind_indexes(declaration)}
+    count = 0
+    for start in range(bounds["low"] - 1, bounds["high"], WINDOW):
+        window = rows.filter(pk__gt=start, pk__lte=start + WINDOW)
+        with transaction.atomic():
+            count += window.update(**values) if values is not None else delete_rows(window)
+    return count
+
+
 def sweep(*, now: datetime | None = None, dry_run: bool = False) -> list[SweepResult]:
-    """Apply every rule in one statement per declaration; restricted keys past term are shredded."""
+    """Apply every rule set-wise (one statement per id window); restricted keys past their
+    term are shredded."""
     from candor.privacy import audit, crypto
 
     now = now or timezone.now()
@@ -100,15 +122,9 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> list[SweepRe
         if rows is None:
             continue
         rule = declaration.retention
-        with transaction.atomic():
-            if dry_run:
-                count = rows.count()
-            elif rule.then is Then.DELETE:
-                count = delete_rows(rows)
-            else:
-                values = {**anonymized_values(declaration, declaration.fields), **blind_indexes(declaration)}
-                count = rows.update(**values)
-            if count and not dry_run:
+        count = rows.count() if dry_run else _apply(declaration, rows)
+        if count and not dry_run:
+            with transaction.atomic():
                 audit.record(
                     action=audit.Action.RETENTION,
                     target=declaration.model._meta.label_lower,

@@ -362,6 +362,33 @@ def test_a_key_created_concurrently_is_reused():
     assert crypto.decrypt(second, context="t.x") == "y"  # the transaction is still usable
 
 
+def test_a_key_made_here_is_reused_without_another_lookup():
+    user = make_user()
+    with crypto.key_scope(), CaptureQueriesContext(connection) as queries:
+        for value in ("a", "b", "c", "d"):
+            crypto.encrypt_value(value, subject_id=user.pk, key_class=KeyClass.PROFILE, context="t.x")
+    key_lookups = [
+        q for q in queries.captured_queries if "privacy_datakey" in q["sql"] and "SELECT" in q["sql"]
+    ]
+    assert len(key_lookups) == 1  # the first write looks, makes, and every later one reuses
+
+
+def test_a_key_made_in_a_rolled_back_savepoint_is_made_again():
+    user = make_user()
+    with crypto.key_scope():
+        try:
+            with transaction.atomic():
+                crypto.encrypt_value("a", subject_id=user.pk, key_class=KeyClass.PROFILE, context="t.x")
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        assert not DataKey.objects.filter(subject_id=user.pk).exists()
+        token = crypto.encrypt_value("b", subject_id=user.pk, key_class=KeyClass.PROFILE, context="t.x")
+    made = DataKey.objects.get(subject_id=user.pk)
+    assert token.split("$")[1] == str(made.pk)
+    assert crypto.decrypt(token, context="t.x") == "b"
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
 def test_concurrent_first_writes_make_one_key():

@@ -110,3 +110,12 @@ def test_shred_expired_is_set_based(django_user_model):
         make_deal(user, f"S{user.pk}", completed_days_ago=1)
         crypto.restrict(user.pk, KeyClass.TRANSACTION, until=timezone.now() - timedelta(seconds=1))
     assert crypto.shred_expired(now=timezone.now()) == 5
+
+
+def test_large_sweeps_go_in_id_windows_each_its_own_statement(searches, monkeypatch):
+    monkeypatch.setattr(retention, "WINDOW", 10)
+    with CaptureQueriesContext(connection) as queries:
+        retention.sweep()
+    deletes = [q for q in queries.captured_queries if q["sql"].startswith("DELETE") and "searchentry" in q["sql"]]
+    assert len(deletes) == 3  # 30 expired rows, 10 ids per window
+    assert SearchEntry.objects.count() == 5
