@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "candor.api.middleware.ApiErrorShapeMiddleware",
+    "candor.storefront.middleware.CandorErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "candor.urls"
@@ -116,6 +117,9 @@ else:
                 "init_command": (
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=5000;"
+                    # Deleted rows are overwritten, so erased personal data does not linger
+                    # in free pages of the database file.
+                    "PRAGMA secure_delete=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },

@@ -7,8 +7,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from candor.privacy.masking import mask
-
 
 class User(AbstractUser):
     # Chinese names do not split into first and last; the account name is the default
@@ -28,8 +26,9 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        # Shown to staff in breadcrumbs, history and the admin log: never the full account name.
-        return f"#{self.pk} {mask('generic', self.username)}"
+        # Shown to staff in breadcrumbs, history and the admin log (which outlives erasure):
+        # nothing about the person, only the row.
+        return f"{self._meta.verbose_name} #{self.pk}"
 
     @property
     def display_name(self) -> str:

@@ -4,13 +4,17 @@ Change lists and change forms show each declared field through its ``Pi.mask`` (
 "generic"); on the change form the declared fields are read-only masked displays, because staff
 change personal data through the business flows (with their checks and audit), never by typing
 over a masked value. Each display carries a "reveal" link for staff with the permission; the
-link opens ``<pk>/reveal/<field>/``, which asks for the purpose and calls ``reveal.reveal``,
-showing the value once and never caching the page. Adding an object is left as it was (there is
-nothing to mask yet), so the add-user form keeps working for creating staff.
+link opens ``<pk>/reveal/<field>/``, which asks for a reason code and an optional ticket and
+calls ``reveal.reveal``, showing the value once and never caching the page; a refusal (no
+permission, a record restricted to legal purposes) is a 403 page saying why. Adding an object is
+left as it was (there is nothing to mask yet), so the add-user form keeps working for creating
+staff. A change that does reach a declared field (a subclass's own form, the password page) is
+audited in the transaction of the save (``record_change``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +24,6 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import add_never_cache_headers
@@ -28,9 +31,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
-from candor.privacy import masking, reveal
+from candor.privacy import audit, masking, reveal, taxonomy
 from candor.privacy.datamap import Declaration, declaration_for
-from candor.privacy.keyring import RestrictedData
+from candor.privacy.keyring import DecryptionError, RestrictedData
 
 # ModelAdmin is generic only to the type checker (django-stubs); at run time it cannot be indexed.
 if TYPE_CHECKING:
@@ -39,33 +42,23 @@ else:
     ModelAdmin = admin.ModelAdmin
 
 Display = Callable[[models.Model], str]
-
-_PAGE = """{% extends "admin/base_site.html" %}
-{% block breadcrumbs %}<div class="breadcrumbs"><a href="{% url 'admin:index' %}">{{ home }}</a>
-&rsaquo; <a href="{{ change_url }}">{{ original }}</a> &rsaquo; {{ title }}</div>{% endblock %}
-{% block content %}<div id="content-main">
-<p>{{ field_label }}: <strong>{{ masked }}</strong></p>
-{% if shown %}
-  <p>{{ shown_intro }}</p>
-  <p class="privacy-revealed"><strong>{{ value }}</strong></p>
-  <p><a href="{{ change_url }}">{{ back }}</a></p>
-{% else %}
-  <form method="post">{% csrf_token %}
-    {{ form.non_field_errors }}{{ form.as_p }}
-    <p>{{ notice }}</p>
-    <div class="submit-row"><input type="submit" class="default" value="{{ submit }}"></div>
-  </form>
-{% endif %}
-</div>{% endblock %}
-"""
+logger = logging.getLogger(__name__)
+_UNREADABLE = _("(cannot be shown)")
 
 
 class RevealForm(forms.Form):
+    # Only lays the inputs out: ``reveal.reveal`` validates them, so the page and every other
+    # caller refuse the same input with the same message.
     reason = forms.CharField(
         label=_("Purpose of this access"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=500,
-        help_text=_("For example the ticket you are answering. It is recorded in the audit log."),
+        required=False,
+        widget=forms.Select(choices=[("", "---------"), *reveal.Reason.choices]),
+    )
+    ticket = forms.CharField(
+        label=_("Ticket reference"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 32, "pattern": reveal.TICKET.pattern}),
+        help_text=_("Optional: letters, digits and dashes only. Never type personal data here."),
     )
 
 
@@ -179,33 +172,59 @@ class PrivacyAdminMixin(ModelAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         form = RevealForm(request.POST if request.method == "POST" else None)
-        shown, value, status = False, None, 200
-        if form.is_valid():
+        value, refusal, status = None, "", 200
+        shown = form.is_valid()  # an unbound form (GET) is never valid
+        if shown:
             try:
                 value = reveal.reveal(
-                    actor=request.user, obj=obj, field=field, reason=form.cleaned_data["reason"]
-                )
-                shown = True
+                    actor=request.user, obj=obj, field=field,
+                    reason=form.cleaned_data["reason"], ticket=form.cleaned_data["ticket"],
+                )  # fmt: skip
             except CandorError as exc:
-                form.add_error("reason" if exc.status == 400 else None, str(exc.message))
-                status = exc.status
+                shown, status = False, exc.status
+                if exc.status != 400:  # not allowed, or a record restricted to legal purposes
+                    refusal = str(exc.message)
+                for name, errors in (exc.fields or {"": [str(exc.message)]}).items():
+                    form.add_error(name if name in form.fields else None, errors)
+            except DecryptionError:
+                logger.warning("reveal: %s of %s does not open", field, _target(obj), exc_info=True)
+                refusal = str(_("This value cannot be opened: it was damaged or moved from another record."))
+                shown, status = False, 409
         info = (self.admin_site.name, self.opts.app_label, self.opts.model_name)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts, "original": self.privacy_label(obj), "form": form, "shown": shown,
+            "refusal": refusal, "title": _("Reveal personal data"),
             "value": value if value is not None else self.get_empty_value_display(),
             "field_label": declaration.field_label(field),
             "masked": masked_value(obj, field, declaration.fields[field].mask or "generic"),
             "change_url": reverse("{}:{}_{}_change".format(*info), args=[quote(obj.pk)]),
-            "title": _("Reveal personal data"), "home": _("Home"),
-            "notice": _("Revealing a value is recorded with your account, the time and the purpose."),
-            "submit": _("Reveal"), "shown_intro": _("Shown once; this page is not kept."),
-            "back": _("Back to the record"),
         }  # fmt: skip
-        template = engines["django"].from_string(_PAGE)
-        response = TemplateResponse(request, template, context, status=status)
+        response = TemplateResponse(request, "privacy/admin/reveal.html", context, status=status)
         add_never_cache_headers(response)
         return response
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            self.record_change(request, obj, form.changed_data)
+
+    def record_change(self, request: HttpRequest, obj: models.Model, names: Sequence[str]) -> None:
+        """Audit a change staff made to declared fields of ``obj`` (nothing when none of ``names``
+        is declared). Call it in the transaction of the change: the admin's change form and
+        change list save in one."""
+        declaration = self._declaration()
+        changed = [] if declaration is None else [n for n in names if n in declaration.fields]
+        if declaration is None or not changed:
+            return
+        try:
+            subject_id: int | None = declaration.subject_id_of(obj)
+        except (TypeError, ValueError):  # a row that belongs to nobody (yet)
+            subject_id = None
+        audit.record(
+            action=audit.Action.CHANGE, actor_id=request.user.pk, subject_id=subject_id,
+            target=_target(obj), fields=changed, purpose=taxonomy.CUSTOMER_SERVICE.code,
+        )  # fmt: skip
 
 
 class _Labelled:
@@ -219,12 +238,21 @@ class _Labelled:
 
 
 def masked_value(obj: models.Model, name: str, kind: str) -> str:
-    """The masked display of one field; a restricted record says so instead of failing."""
+    """The masked display of one field. A restricted record says so; a value that does not open
+    (tampered with, moved from another row, or refused for another reason) shows a placeholder
+    and is logged, so one bad row does not take a whole list down."""
     try:
         value = getattr(obj, name)
     except RestrictedData:
         return str(_("(restricted)"))
+    except (DecryptionError, CandorError):
+        logger.warning("admin: %s of %s does not open", name, _target(obj), exc_info=True)
+        return str(_UNREADABLE)
     return masking.mask(kind, None if value is None else str(value))
+
+
+def _target(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
 
 
 def _url_name(opts: Any) -> str:

@@ -188,9 +188,14 @@ def sharing_list_get(request: HttpRequest) -> dict[str, Any]:
 
 @router.post(
     "/privacy/policy/accept",
-    response={200: AcceptOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: AcceptOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=django_auth,
     summary="Accept a policy version",
+    description=(
+        "Only the version the user is asked to accept or the version in effect can be accepted "
+        "(400 `policy_version_not_acceptable` otherwise). Accepting again the version the user's "
+        "newest acceptance already names records nothing new."
+    ),
 )
 def policy_accept(request: HttpRequest, payload: AcceptIn) -> dict[str, Any]:
     version = policy.get(payload.version)

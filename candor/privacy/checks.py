@@ -136,9 +136,19 @@ def _check_declared(declaration: datamap.Declaration) -> list[checks.CheckMessag
             f"{model._meta.label}: subject='pk' means the row is the user; point at the user instead",
             "privacy.E011",
         )
-    attnames = {f.attname for f in names.values()}
-    if declaration.subject != "pk" and declaration.subject_field not in attnames:
+    attnames = {f.attname: f for f in names.values()}
+    subject_field = attnames.get(declaration.subject_field)
+    if declaration.subject != "pk" and subject_field is None:
         error(f"{model._meta.label}: subject field {declaration.subject!r} does not exist", "privacy.E002")
+    elif subject_field is not None and not (
+        points_at_user(subject_field)
+        or isinstance(subject_field, models.BigIntegerField | models.IntegerField)
+    ):
+        # Export and erasure select rows by this field: it must hold the user's id.
+        error(
+            f"{model._meta.label}: subject {declaration.subject!r} must be the user's foreign key or id",
+            "privacy.E012",
+        )
 
     for name, pi in declaration.fields.items():
         field = names.get(name)

@@ -6,7 +6,8 @@ which makes every copy of that data unreadable, backups included, while their tr
 stays until the legal term of the records ends (E-Commerce Law art. 31), readable meanwhile only
 for a legal purpose (``processing.py``; PIPL art. 47). Master keys come from the environment
 and only wrap data keys, so ``candor keys rotate`` re-wraps the small key table and never
-touches a business row. Key handling itself lives in ``keyring.py``.
+touches a business row. Key handling itself lives in ``keyring.py``, and the keys' life
+(shred, restrict, rotate; re-exported here) in ``key_lifecycle.py``.
 
 The field encrypts in ``pre_save`` (only there is the row known, and so whose key to use) and
 refuses plaintext at the database layer, so ``update(phone=…)`` or ``filter(phone=…)`` can never
@@ -19,20 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes, hmac
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
-from candor.privacy import audit, keyring
+from candor.privacy import keyring
 from candor.privacy.datamap import Declaration, KeyClass, declaration_for
+from candor.privacy.key_lifecycle import restrict, rotate, shred, shred_expired
 from candor.privacy.keyring import DecryptionError, RestrictedData, SubjectErased
-from candor.privacy.models import DataKey
 
 __all__ = [
     "DecryptionError", "EncryptedField", "KeyCacheMiddleware", "PlaintextRefused", "RestrictedData",
@@ -41,7 +40,6 @@ __all__ = [
 ]  # fmt: skip
 
 INDEX_SUBJECT, INDEX_CLASS = 0, "index"  # the blind-index key: nobody's, and rotation keeps it
-State = DataKey.State
 
 
 class PlaintextRefused(ValueError):
@@ -101,8 +99,15 @@ def lookup(model: type[models.Model], field_name: str, value: str) -> dict[str, 
 
 
 class Sealed:
-    """A ciphertext as loaded from the database, opened on first use. ``str()`` opens it too,
-    so ``.values()`` rows render; ``repr()`` never shows the plaintext."""
+    """A ciphertext as loaded from the database, opened on first use; ``repr()`` never shows
+    the plaintext. ``str()`` opens it too, so ``.values()`` rows render.
+
+    ``open()`` and ``str()`` check less than an attribute read: a ``.values()`` row carries no
+    subject, so they cannot tell a whole ciphertext copied from another subject's row of the
+    same column (which its key still opens) from the row's own. Only ``row.<field>`` compares
+    the key's owner with the row's subject. Column and key are still bound (the AAD): a value
+    moved to another column fails; a restricted key still needs a legal purpose, and a
+    destroyed one still reads as None."""
 
     __slots__ = ("context", "key_pk", "token")
 
@@ -181,7 +186,7 @@ class EncryptedField(models.TextField):  # type: ignore[type-arg]
         self.context = f"{cls._meta.label_lower}.{name}"
         if not cls._meta.abstract:
             uid = f"candor-crypto-{cls._meta.label_lower}"
-            models.signals.pre_save.connect(_guard_update_fields, sender=cls, dispatch_uid=uid)
+            models.signals.pre_save.connect(_before_save, sender=cls, dispatch_uid=uid)
             models.signals.post_save.connect(_encrypt_after_insert, sender=cls, dispatch_uid=uid)
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Sealed | str | None:
@@ -246,8 +251,15 @@ class EncryptedField(models.TextField):  # type: ignore[type-arg]
         declaration = _declaration(model_instance)
         if declaration.subject == "pk" and model_instance.pk is None:
             # The subject is the row itself and has no id before the INSERT: store nothing now,
-            # encrypt under the new id right after (``_encrypt_after_insert``).
-            model_instance.__dict__.setdefault(_AFTER_INSERT, {})[self.attname] = text
+            # encrypt under the new id right after (``_encrypt_after_insert``). Only save()
+            # sends that signal (``_before_save`` marks its rows); bulk_create would leave "".
+            pending = model_instance.__dict__.get(_AFTER_INSERT)
+            if pending is None:
+                raise ValueError(
+                    f"{self.context} cannot be encrypted by bulk_create: the row is its own subject, "
+                    f"so it is encrypted under its new id after the INSERT; create it with save()"
+                )
+            pending[self.attname] = text
             return None if self.null else ""
         return self._encrypt(model_instance, text)
 
@@ -293,7 +305,11 @@ def _declaration(instance: models.Model) -> Declaration:
     return declaration
 
 
-def _guard_update_fields(sender: type[models.Model], update_fields: Any = None, **kwargs: Any) -> None:
+def _before_save(
+    sender: type[models.Model], instance: models.Model, update_fields: Any = None, **kwargs: Any
+) -> None:
+    if instance.pk is None:
+        instance.__dict__[_AFTER_INSERT] = {}  # save() is inserting: post_save will follow
     if update_fields is None:
         return
     for field in sender._meta.concrete_fields:
@@ -313,82 +329,3 @@ def _encrypt_after_insert(sender: type[models.Model], instance: models.Model, **
         assert isinstance(field, EncryptedField)
         tokens[attname] = field._encrypt(instance, text)
     sender._base_manager.filter(pk=instance.pk).update(**tokens)
-
-
-# --- key lifecycle -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def shred(subject_id: int, key_class: KeyClass, *, actor_id: int | None = None) -> bool:
-    """Destroy a subject's key: what it encrypted becomes unreadable, in every copy. False when
-    there was no live key."""
-    live = DataKey.objects.filter(subject_id=subject_id, key_class=str(key_class)).exclude(
-        state=State.SHREDDED
-    )
-    pk = live.select_for_update().values_list("pk", flat=True).first()
-    if pk is None:
-        return False
-    DataKey.objects.filter(pk=pk).update(wrapped=None, state=State.SHREDDED, shredded_at=timezone.now())
-    audit.record(
-        action=audit.Action.KEY, actor_id=actor_id, subject_id=subject_id, target=f"privacy.datakey:{pk}",
-        detail={"op": "shred", "key_class": str(key_class)},
-    )  # fmt: skip
-    keyring.forget([pk])
-    return True
-
-
-@transaction.atomic
-def restrict(subject_id: int, key_class: KeyClass, *, until: datetime, actor_id: int | None = None) -> None:
-    """Keep a key for legal purposes only, until ``until`` (then ``shred_expired`` destroys it)."""
-    live = DataKey.objects.filter(subject_id=subject_id, key_class=str(key_class)).exclude(
-        state=State.SHREDDED
-    )
-    pk = live.select_for_update().values_list("pk", flat=True).first()
-    if pk is None:
-        return
-    DataKey.objects.filter(pk=pk).update(state=State.RESTRICTED, restricted_until=until)
-    audit.record(
-        action=audit.Action.KEY, actor_id=actor_id, subject_id=subject_id, target=f"privacy.datakey:{pk}",
-        detail={"op": "restrict", "key_class": str(key_class), "until": until.isoformat()},
-    )  # fmt: skip
-    keyring.forget([pk])
-
-
-@transaction.atomic
-def shred_expired(*, now: datetime) -> int:
-    """Destroy, in one statement, every restricted key whose legal term ended before ``now``."""
-    count = DataKey.objects.filter(state=State.RESTRICTED, restricted_until__lt=now).update(
-        wrapped=None, state=State.SHREDDED, shredded_at=now
-    )
-    if count:
-        audit.record(action=audit.Action.KEY, detail={"op": "shred_expired", "count": count})
-        keyring.forget()
-    return count
-
-
-def rotate(*, dry_run: bool = False) -> int:
-    """Re-wrap every data key still under an older master key with the newest one; returns
-    how many. The data keys themselves — and so every ciphertext and blind index — stay as
-    they are. Each batch is locked so a concurrent ``shred`` is never undone by writing back
-    a key it just destroyed."""
-    newest = keyring.masters()[0]
-    stale = DataKey.objects.exclude(master_version=newest).filter(wrapped__isnull=False)
-    if dry_run:
-        return stale.count()
-    done, after = 0, 0
-    while True:
-        with transaction.atomic():
-            batch = list(stale.select_for_update().filter(pk__gt=after).order_by("pk")[: keyring.BATCH])
-            if not batch:
-                break
-            for row in batch:
-                assert row.wrapped is not None
-                secret = keyring.unwrap(bytes(row.wrapped), row.master_version, row.subject_id, row.key_class)
-                row.wrapped, row.master_version = keyring.wrap(secret, row.subject_id, row.key_class)
-            DataKey.objects.bulk_update(batch, ["wrapped", "master_version"])
-        done, after = done + len(batch), batch[-1].pk
-    if done:
-        audit.record(
-            action=audit.Action.KEY, detail={"op": "rotate", "count": done, "master_version": newest}
-        )
-    return done

@@ -141,14 +141,6 @@ class Declaration:
         field = self.model._meta.get_field(name)
         return str(getattr(field, "verbose_name", name))
 
-    @property
-    def purposes(self) -> tuple[Purpose, ...]:
-        seen: dict[str, Purpose] = {}
-        for pi in self.fields.values():
-            for purpose in pi.purposes:
-                seen.setdefault(purpose.code, purpose)
-        return tuple(seen.values())
-
 
 @dataclass(frozen=True)
 class Exemption:

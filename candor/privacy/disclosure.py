@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
-from candor.privacy import audit
+from candor.privacy import audit, consent, taxonomy
 from candor.privacy.datamap import declaration_for
 from candor.privacy.models import DisclosureRecord
 from candor.privacy.processing import processing
@@ -42,9 +42,12 @@ def disclose(
         raise DisclosureRefused(_("This recipient may not receive this record."))
     if share.purpose.code != purpose.code:
         raise DisclosureRefused(_("This recipient receives this record only for its declared purpose."))
-    with processing(purpose):
-        payload = {name: _plain(getattr(obj, name)) for name in share.fields}
     subject_id = declaration.subject_id_of(obj)
+    # A hand-over that rests on consent, or serves a purpose that needs it, waits for it.
+    if share.basis.code == taxonomy.CONSENT.code or purpose.needs_consent:
+        consent.require(subject_id, purpose)
+    with processing(purpose):
+        payload = {name: jsonable(getattr(obj, name)) for name in share.fields}
     DisclosureRecord.objects.create(
         recipient=recipient.code,
         subject_id=subject_id,
@@ -66,8 +69,8 @@ def disclose(
     return payload
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready values: an adapter serialises the payload for the recipient's protocol."""
+def jsonable(value: Any) -> Any:
+    """JSON-ready values (for a recipient's payload and for the subject's export)."""
     if isinstance(value, models.Model):
         return value.pk
     if hasattr(value, "isoformat"):

@@ -42,7 +42,7 @@ def _datamap_rows(declarations: list[Declaration]) -> list[dict[str, object]]:
                     "term_days": rule.term.days,
                     "while_account": rule.while_account,
                     "then": rule.then.value,
-                    "described": documents.describe_retention(d),
+                    "described": documents.describe_keeping(d),
                 },
                 "fields": [
                     {"name": name, "label": d.field_label(name), "pi": pi} for name, pi in d.fields.items()

@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 
 from candor.privacy import datamap, taxonomy, third_parties
 from candor.privacy.datamap import Declaration, OnErasure
-from candor.privacy.retention import Then
+from candor.privacy.retention import Rule, Then
 from candor.privacy.taxonomy import LegalBasis, Need, Purpose
 
 LANGUAGES = ("zh-hans", "en")
@@ -115,7 +115,7 @@ def need_label(need: Need) -> str:
     if need is Need.BASIC:
         return _("Basic function: covered by your acceptance of this policy")
     if need is Need.ADDITIONAL:
-        return _("Additional function: only after you switch it on; you can switch it off at any time")
+        return _("Additional function: only with your consent, which you can withdraw at any time")
     return _("Sensitive: only with your separate consent, which you can withdraw at any time")
 
 
@@ -163,35 +163,73 @@ def field_name(model: type[models.Model], name: str) -> str:
     return str(getattr(field, "verbose_name", name.replace("_", " ")))
 
 
-def describe_retention(declaration: Declaration) -> str:
-    rule = declaration.retention
+def describe_retention(rule: Rule, *, model: type[models.Model] | None = None) -> str:
+    """A retention rule in words, in the active language: the one wording of a term, shared by
+    the published documents, the data map and ``candor retention run``.
+
+    ``model`` (the declaration's) names the event by its field's verbose name; without it the
+    lookup path is spelled out (``order__completed_at`` → "order completed at").
+    """
     if rule.field is None:
-        return {
-            OnErasure.DELETE: _("Kept while your account exists and deleted when you cancel it."),
-            OnErasure.ANONYMIZE: _("Kept while your account exists and anonymized when you cancel it."),
-            OnErasure.RESTRICT: _(
-                "Kept while your account exists; after you cancel it, kept only for the legal "
-                "purposes with restricted access, then anonymized."
-            ),
-        }[declaration.on_erasure]
+        return _("Kept while your account exists.")
+    event = _verbose(model, rule.field) if model else rule.field.replace("__", " ").replace("_", " ")
     facts = {
         "term": _term(rule.term.days),
-        "event": _verbose(declaration.model, rule.field),
+        "event": event,
         "end": _("deleted") if rule.then is Then.DELETE else _("anonymized"),
     }
     if rule.while_account:
-        text = _("Kept while your account exists and at least %(term)s after “%(event)s”, then %(end)s.")
-    else:
-        text = _("Kept for %(term)s after “%(event)s”, then %(end)s.")
-    on_cancel = {
-        OnErasure.DELETE: _("If you cancel your account, it is deleted then."),
-        OnErasure.ANONYMIZE: _("If you cancel your account, it is anonymized then."),
-        OnErasure.RESTRICT: _(
-            "If you cancel your account, it is kept only for the legal purposes, with restricted "
-            "access, until the term ends."
-        ),
-    }[declaration.on_erasure]
-    return sentences(text % facts, on_cancel)
+        return (
+            _("Kept while your account exists and at least %(term)s after “%(event)s”, then %(end)s.") % facts
+        )
+    return _("Kept for %(term)s after “%(event)s”, then %(end)s.") % facts
+
+
+def describe_erasure(declaration: Declaration) -> str:
+    """What erasing the account (``rights.erase``) does to these records, in the active language.
+
+    Each sentence follows from the declaration: DELETE and ANONYMIZE act at once; RESTRICT
+    blanks the items stored in clear at once and keeps the encrypted ones under the subject's
+    transaction key, readable only for legal purposes until the legal term ends and the key is
+    destroyed; a ledger that declares no personal field is simply kept for its term.
+    """
+    if declaration.on_erasure is OnErasure.DELETE:
+        return _("If you cancel your account, it is deleted then.")
+    if declaration.on_erasure is OnErasure.ANONYMIZE:
+        return _("If you cancel your account, it is anonymized then.")
+    encrypted = any(pi.encrypt for pi in declaration.fields.values())
+    clear = any(not pi.encrypt for pi in declaration.fields.values())
+    if not declaration.fields:
+        if declaration.retention.field is None:
+            return _(
+                "It holds no personal details beyond the link to your account and stays after you cancel it."
+            )
+        return _(
+            "It holds no personal details beyond the link to your account and is kept until its term "
+            "ends, even if you cancel your account."
+        )
+    if encrypted and clear:
+        return _(
+            "If you cancel your account, its items stored in clear are blanked at once; the encrypted "
+            "ones stay readable only for legal purposes until the legal term ends, and then their key "
+            "is destroyed."
+        )
+    if encrypted:
+        return _(
+            "If you cancel your account, its items stay readable only for legal purposes until the "
+            "legal term ends, and then their key is destroyed."
+        )
+    return _("If you cancel your account, its personal items are blanked at once.")
+
+
+def describe_keeping(declaration: Declaration) -> str:
+    """How long one declaration's records are kept and what cancelling the account does to them."""
+    rule = declaration.retention
+    if rule.field is None and declaration.on_erasure is OnErasure.DELETE:
+        return _("Kept while your account exists and deleted when you cancel it.")
+    if rule.field is None and declaration.on_erasure is OnErasure.ANONYMIZE:
+        return _("Kept while your account exists and anonymized when you cancel it.")
+    return sentences(describe_retention(rule, model=declaration.model), describe_erasure(declaration))
 
 
 def _attribute_label(declaration: Declaration, name: str) -> str:
@@ -218,7 +256,7 @@ def _declarations(declarations: Declarations | None) -> list[Declaration]:
 def collection_list(*, declarations: Declarations | None = None) -> CollectionList:
     rows: dict[str, list[Item]] = {}
     for declaration in _declarations(declarations):
-        retention_text = describe_retention(declaration)
+        retention_text = describe_keeping(declaration)
         for name, pi in declaration.fields.items():
             item = Item(
                 label=declaration.field_label(name),

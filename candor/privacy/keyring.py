@@ -147,6 +147,15 @@ def _unwrapped(
     return secret, AESGCM(secret)
 
 
+def evict_unwrapped() -> None:
+    """Drop every unwrapped secret this process holds (the references: Python cannot wipe the
+    bytes). Called when a key is destroyed or restricted, so that its secret does not stay in
+    this process's memory for later requests. Other processes keep theirs until their cache
+    turns over; for a destroyed key those entries can no longer be reached, since the wrapped
+    bytes that key them are gone from the database."""
+    _unwrapped.cache_clear()
+
+
 def _from_row(pk: int, subject_id: int, key_class: str, state: str, wrapped: Any, version: str) -> Key:
     if wrapped is None or state == State.SHREDDED:
         return Key(pk, subject_id, key_class, State.SHREDDED, None, None)
@@ -366,7 +375,7 @@ def open_token(
         raise DecryptionError(f"a value of {context} was encrypted for another subject")
     if key.state == State.RESTRICTED:
         require_legal_purpose()
-    aad = f"{context}#{key_pk}".encode()  # see _aad
+    aad = _aad(context, key_pk)
     try:
         plain = key.aead.decrypt(blob[:NONCE], blob[NONCE:], aad)
     except InvalidTag:

@@ -2,10 +2,15 @@
 
 For a logged-in user with a significant version still to accept, a page request is redirected
 to the accept page and an API request answers 403 ``policy_consent_required`` in the API's one
-error shape, naming the version. What a user needs in order to decide stays open: the policy
-documents and their JSON, the accept page and endpoint, logging out, static files, the
-language switch, the API docs, and the admin (staff must be able to work on the policy itself).
-Anonymous users and users with nothing to accept cost at most one indexed query.
+error shape, naming the version. Anonymous users and users with nothing to accept cost at most
+one indexed query.
+
+What a person needs before accepting stays open — to read what they are asked to accept, to
+leave, and to see or take away their data: the two tuples below, of URL names, resolved once
+into paths. ``OPEN_PREFIXES`` opens the path *and everything under it*: ``privacy:policy`` is
+``/privacy/``, so every privacy page (documents, archive, accept) is open. A feature a person
+needs in that situation (the privacy centre's export, consents and erasure, for instance) adds
+its URL names here; nothing else has to change.
 """
 
 from __future__ import annotations
@@ -23,36 +28,35 @@ from candor.privacy import policy
 
 API_PREFIX = "/api/"
 
+# URL names whose exact path stays open.
+OPEN_PATHS: tuple[str, ...] = (
+    "logout",
+    "api:session_get",  # the API's log-out (DELETE) and who-am-I share a path
+    "api:openapi-json",
+    "set_language",
+)
+
+# URL names whose path and everything under it stay open.
+OPEN_PREFIXES: tuple[str, ...] = (
+    "privacy:policy",  # /privacy/: the documents, the archive of versions, the accept page
+    "api:privacy_policy",  # …/privacy/policy, …/policy/versions…, …/policy/accept
+    "api:privacy_collection_list",
+    "api:privacy_sharing_list",
+    "api:openapi-view",
+    "admin:index",  # staff must be able to work on the policy itself
+)
+
 
 @cache
 def _allowed_exact() -> frozenset[str]:
-    return frozenset(
-        {
-            reverse("privacy:policy"),
-            reverse("logout"),
-            reverse("api:session_get"),  # the API's log-out (DELETE) and who-am-I share a path
-            reverse("api:openapi-json"),
-            reverse("set_language"),
-        }
-    )
+    return frozenset(reverse(name) for name in OPEN_PATHS)
 
 
 @cache
 def _allowed_prefixes() -> tuple[str, ...]:
     # Resolved once from the URL names, so the list follows wherever the apps are mounted.
-    return (
-        reverse("privacy:versions"),
-        reverse("privacy:collection"),
-        reverse("privacy:sharing"),
-        reverse("privacy:accept"),
-        reverse("api:privacy_policy"),  # …/policy, …/policy/versions…, …/policy/accept
-        reverse("api:privacy_collection_list"),
-        reverse("api:privacy_sharing_list"),
-        reverse("api:openapi-view"),
-        reverse("admin:index"),
-        "/" + settings.STATIC_URL.lstrip("/"),
-        "/" + settings.MEDIA_URL.lstrip("/"),
-    )
+    static = ("/" + settings.STATIC_URL.lstrip("/"), "/" + settings.MEDIA_URL.lstrip("/"))
+    return tuple(reverse(name) for name in OPEN_PREFIXES) + static
 
 
 def is_allowed(path: str) -> bool:

@@ -2,15 +2,22 @@
 
 ``publish`` snapshots every generated document in both languages into the version row, so an
 archived version reads exactly as it was published however the declarations change later
-(C002-23, C003-27). Accepting a version is a consent-ledger row for the ``policy`` purpose
-naming the version. A *significant* version (C002-22, C004-24) must be accepted before the
-user's next use: ``needs_acceptance`` answers that in one indexed query, which the middleware
-runs on every authenticated request.
+(C002-23, C003-27). Versions are append-only rows, and the publication's audit event carries the
+SHA-256 of the archived documents, so ``verify_archive`` detects an edit made by direct SQL (the
+audit chain in turn detects an edit of that event).
+
+Accepting a version is a consent-ledger row for the ``policy`` purpose naming the version. Only
+the version the user is asked to accept or the version in effect can be accepted, and accepting
+again what the newest row already grants appends nothing. A *significant* version (C002-22,
+C004-24) must be accepted before the user's next use: ``needs_acceptance`` answers that in one
+indexed query, which the middleware runs on every authenticated request.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -23,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
 from candor.privacy import audit, consent, documents
-from candor.privacy.models import ConsentRecord, PolicyVersion
+from candor.privacy.models import AuditEvent, ConsentRecord, PolicyVersion
 
 # Version numbers appear in URLs and in the consent ledger: keep them short and plain.
 NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,31}")
@@ -40,6 +47,25 @@ class PolicyVersionNotFound(CandorError):
 
     def __init__(self, number: str) -> None:
         super().__init__(_("There is no policy version “%(number)s”.") % {"number": number})
+
+
+class PolicyVersionNotAcceptable(CandorError):
+    """Accepting a version the user is not asked to accept: an older one or an announced one."""
+
+    status = 400
+    code = "policy_version_not_acceptable"
+
+    def __init__(self, number: str, acceptable: list[str]) -> None:
+        if acceptable:
+            message = _("Version %(number)s cannot be accepted: accept version %(acceptable)s.") % {
+                "number": number,
+                "acceptable": " / ".join(acceptable),
+            }
+        else:
+            message = _("Version %(number)s cannot be accepted: it is not in effect.") % {"number": number}
+        super().__init__(
+            message, fields={"version": [str(message)]}, extra={"acceptable_versions": acceptable}
+        )
 
 
 class PolicyConsentRequired(CandorError):
@@ -93,7 +119,7 @@ def versions() -> list[PolicyVersion]:
 
 
 def get(number: str) -> PolicyVersion:
-    version = PolicyVersion.objects.filter(number=number).first()
+    version: PolicyVersion | None = PolicyVersion.objects.filter(number=number).first()
     if version is None:
         raise PolicyVersionNotFound(number)
     return version
@@ -132,15 +158,59 @@ def publish(
     audit.record(
         action=audit.Action.POLICY,
         actor_id=actor_id,
-        target=f"privacy.policyversion:{version.pk}",
-        detail={"number": number, "significant": significant, "effective_at": effective_at.isoformat()},
+        target=_target(version),
+        detail={
+            "number": number,
+            "significant": significant,
+            "effective_at": effective_at.isoformat(),
+            "sha256": digest(version.documents),
+        },
     )
     return version
 
 
+def _target(version: PolicyVersion) -> str:
+    return f"privacy.policyversion:{version.pk}"
+
+
+def digest(archived: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the documents' canonical JSON, the audit log's own canonical form:
+    sorted keys, no spaces, ASCII — the same bytes whichever database stored them."""
+    text = audit.canonical_json(json.dumps(archived))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def verify_archive(version: PolicyVersion) -> bool:
+    """Whether the stored documents are still exactly those published: they are read afresh
+    from the database and compared with the hash in the publication's audit event. False also
+    when that event is missing or carries no hash."""
+    event = (
+        AuditEvent.objects.filter(action=audit.Action.POLICY, target=_target(version)).order_by("seq").first()
+    )
+    expected = event.detail.get("sha256") if event is not None and isinstance(event.detail, dict) else None
+    stored = PolicyVersion.objects.filter(pk=version.pk).values_list("documents", flat=True).first()
+    return isinstance(expected, str) and stored is not None and digest(stored) == expected
+
+
+def acceptable(user_id: int, *, now: datetime | None = None) -> list[PolicyVersion]:
+    """The versions a user may accept now: the one they are asked to accept, and the one in effect."""
+    moment = now or timezone.now()
+    found = [needs_acceptance(user_id, now=moment), current(now=moment)]
+    return [v for i, v in enumerate(found) if v is not None and v not in found[:i]]
+
+
+@transaction.atomic
 def accept(
     *, user_id: int, version: PolicyVersion, channel: str, evidence: Mapping[str, Any]
 ) -> ConsentRecord:
+    """Record that the user accepted ``version``; refuses any version ``acceptable`` does not
+    list, and returns the newest row unchanged when it already grants this version."""
+    allowed = acceptable(user_id)
+    if version not in allowed:
+        raise PolicyVersionNotAcceptable(version.number, [v.number for v in allowed])
+    last = consent.latest(user_id, consent.POLICY)
+    if last is not None and last.granted and last.policy_version == version.number:
+        return last
     return consent.grant(
         user_id, consent.POLICY, channel=channel, policy_version=version.number, evidence=evidence
     )
@@ -156,7 +226,7 @@ def needs_acceptance(user_id: int, *, now: datetime | None = None) -> PolicyVers
     """
     ledger = ConsentRecord.objects.filter(subject_id=user_id, purpose=consent.POLICY).order_by("-id")
     accepted = PolicyVersion.objects.filter(number=OuterRef("accepted_number"))
-    version = (
+    version: PolicyVersion | None = (
         PolicyVersion.objects.filter(significant=True, effective_at__lte=now or timezone.now())
         .order_by("-effective_at", "-id")
         .defer("documents")

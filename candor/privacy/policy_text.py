@@ -18,7 +18,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from candor.privacy import datamap, documents, taxonomy
+from candor.privacy.datamap import KeyClass
 from candor.privacy.documents import CollectionList, Declarations, SharingList, join
+from candor.privacy.taxonomy import Need
 
 
 @dataclass(frozen=True)
@@ -61,15 +63,22 @@ def _collect(collection: CollectionList) -> Section:
         )
     exemptions = [documents.basis_label(basis) for basis in taxonomy.LEGAL_BASES.values()]
     exemptions.remove(documents.basis_label(taxonomy.CONSENT))
+    # Said only when such a function exists: its consent is then asked for and recorded.
+    optional = any(function.need != Need.BASIC.value for function in collection.functions)
     return Section(
         "collect",
         _("What we collect and why"),
         (
             Block(
-                _(
-                    "Basic functions need only the information listed for them. Additional functions "
-                    "ask for your consent separately, are never switched on in advance, and refusing "
-                    "them never stops you from shopping. For each function, the information it uses:"
+                documents.sentences(
+                    _(
+                        "Functions beyond the basic ones work only with your consent, which is recorded "
+                        "and which you can withdraw at any time; refusing it does not stop you from using "
+                        "the basic functions."
+                    )
+                    if optional
+                    else "",
+                    _("Each function uses only the information listed for it:"),
                 )
                 if functions
                 else _("No function collects personal information at present."),
@@ -136,8 +145,9 @@ def _sharing(sharing: SharingList) -> Section:
                     "a competent authority requires it, where a function you use cannot work otherwise "
                     "(payment, delivery, after-sales) and then only what that function needs, to protect "
                     "you, other users or the public as the law allows, or to resolve a dispute you are "
-                    "part of. Recipients are bound to confidentiality and to the stated purpose, and "
-                    "every hand-over is recorded so that you can see it."
+                    "part of. Recipients are bound to confidentiality and to the stated purpose. Every "
+                    "hand-over is recorded, and the record is part of the copy of your information you "
+                    "can ask for."
                 )
             ),
             Block(
@@ -166,18 +176,41 @@ def _sharing(sharing: SharingList) -> Section:
     )
 
 
+def _encrypted(declarations: Declarations, key_class: KeyClass) -> list[str]:
+    labels = [
+        d.field_label(name)
+        for d in declarations
+        if d.key_class is key_class
+        for name, pi in d.fields.items()
+        if pi.encrypt
+    ]
+    return list(dict.fromkeys(labels))
+
+
 def _security(collection: CollectionList, declarations: Declarations) -> Section:
-    encrypted = [item.label for f in collection.functions for item in f.items if item.encrypted]
+    # Each key class is described as ``rights.erase`` treats it: the profile key is destroyed at
+    # erasure; the transaction key is restricted to legal purposes until the legal term ends.
+    profile = _encrypted(declarations, KeyClass.PROFILE)
+    transaction = _encrypted(declarations, KeyClass.TRANSACTION)
     hashed = [item.label for f in collection.functions for item in f.items if item.hashed]
     masked = [d.field_label(name) for d in declarations for name, pi in d.fields.items() if pi.mask]
     measures = [_("Every connection is encrypted with HTTPS (TLS).")]
-    if encrypted:
+    if profile:
         measures.append(
             _(
-                "These items are stored encrypted, with a key per person that is destroyed when you "
-                "cancel your account, which makes every copy unreadable, backups included: %(items)s."
+                "These items are stored encrypted with a key of your own, which is destroyed when your "
+                "account is erased; every copy then becomes unreadable, backups included: %(items)s."
             )
-            % {"items": join(list(dict.fromkeys(encrypted)))}
+            % {"items": join(profile)}
+        )
+    if transaction:
+        measures.append(
+            _(
+                "These items of transaction records are stored encrypted with a second key of your own: "
+                "when your account is erased, it can be used only for legal purposes until the legal "
+                "term of the records ends, and is then destroyed: %(items)s."
+            )
+            % {"items": join(transaction)}
         )
     if hashed:
         measures.append(
@@ -191,7 +224,10 @@ def _security(collection: CollectionList, declarations: Declarations) -> Section
         )
     measures += [
         _("Staff see personal information masked; revealing an item needs a permission and a reason."),
-        _("Every access to and change of personal information is written to a tamper-evident audit log."),
+        _(
+            "Revealing an item, handing information to a recipient, exporting or erasing it, and every "
+            "consent decision are written to a tamper-evident audit log."
+        ),
         _(
             "If a security incident happens, we act on our response plan, tell the users affected by "
             "notice, SMS or phone, and report it to the regulators."
@@ -210,7 +246,7 @@ def _security(collection: CollectionList, declarations: Declarations) -> Section
 def _retention(declarations: Declarations) -> Section:
     terms = tuple(
         _("%(record)s: %(retention)s")
-        % {"record": capfirst(d.display_label), "retention": documents.describe_retention(d)}
+        % {"record": capfirst(d.display_label), "retention": documents.describe_keeping(d)}
         for d in declarations
     )
     return Section(
@@ -237,32 +273,39 @@ def _retention(declarations: Declarations) -> Section:
 
 
 def _rights() -> Section:
+    # Only what Candor carries out today: each right is exercised on request, through the
+    # contact address or customer service (``rights.export``, ``rights.erase``, ``consent``).
     rights = (
-        _("Access and copy: see your information and download it (JSON and CSV) in the privacy centre."),
-        _("Correct: change information that is wrong or incomplete."),
-        _("Delete: remove information, for example orders and addresses, or ask us to delete it."),
         _(
-            "Withdraw consent: switch off any additional function at any time; this stops later "
-            "processing at once and does not affect what was done before."
+            "Access and copy: we send you a copy of your personal information — every record kept "
+            "about you, your consent history and the record of who received your data — as JSON and "
+            "CSV files."
+        ),
+        _("Correct: tell us what is wrong or incomplete and we correct it."),
+        _(
+            "Withdraw consent: every consent is recorded with its time, channel and policy version. "
+            "When you withdraw one, processing for that purpose stops at once; what was done before "
+            "is not affected."
         ),
         _(
-            "Cancel your account: we check unfinished orders, refunds and balances within 48 hours, then "
-            "delete or anonymize your personal information."
-        ),
-        _(
-            "Automated decisions: ask for an explanation, refuse a decision made solely by automated means "
-            "that significantly affects you, and switch off personalized recommendation."
-        ),
+            "Erasure and cancelling your account: we erase your account; “%(section)s” says what "
+            "erasure does to each kind of record."
+        )
+        % {"section": _("How long we keep it")},
     )
     return Section(
         "rights",
         _("Your rights"),
         (
-            Block(_("You can exercise these rights yourself in Candor or through us:"), items=rights),
+            Block(
+                _("Ask us for these through the channels under “%(section)s” or through customer service:")
+                % {"section": _("How to contact us")},
+                items=rights,
+            ),
             Block(
                 _(
-                    "Requests through customer service are answered within 15 days after we verify your "
-                    "identity. We refuse a request only in the cases the law provides, and tell you why."
+                    "We carry out a request within 15 days after we verify your identity. We refuse a "
+                    "request only in the cases the law provides, and tell you why."
                 )
             ),
         ),
@@ -281,11 +324,10 @@ def _fixed_sections() -> tuple[Section, ...]:
             (
                 Block(
                     _(
-                        "Children under 14 may use Candor only with a guardian's consent, recorded before "
-                        "any of the child's information is processed, and a child's information is treated "
-                        "as sensitive. Minors under 18 should use Candor with a guardian's knowledge. If we "
-                        "learn that we hold a child's information without a guardian's consent, we delete "
-                        "it. Guardians can contact us to access, correct or delete a child's information."
+                        "Children under 14 should use Candor only with a guardian's consent, and minors "
+                        "under 18 with a guardian's knowledge. If we learn that we hold a child's "
+                        "information without a guardian's consent, we erase it. Guardians can contact us "
+                        "to obtain a copy of a child's information, correct it or have it erased."
                     )
                 ),
             ),
@@ -308,10 +350,11 @@ def _fixed_sections() -> tuple[Section, ...]:
             (
                 Block(
                     _(
-                        "We announce updates before they take effect. A significant change — to purposes, "
-                        "the types of information, recipients, your rights or how to reach us — is shown "
-                        "prominently, and you are asked to accept it before you continue using Candor. We "
-                        "never reduce your rights under this policy without your explicit consent."
+                        "Each update is published here with a summary of what changed, and a version "
+                        "announced ahead of its effective date is shown with that date. A significant "
+                        "change — to purposes, the types of information, recipients, your rights or how "
+                        "to reach us — must be accepted before you continue using Candor. We never reduce "
+                        "your rights under this policy without your explicit consent."
                     )
                 ),
                 Block(

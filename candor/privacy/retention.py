@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from candor.privacy import datamap
+from candor.privacy import datamap, taxonomy
 from candor.privacy.datamap import AUTO, Declaration
 from candor.privacy.models import ErasureRecord
 
@@ -34,11 +34,6 @@ class Rule:
     term: timedelta
     while_account: bool  # also kept as long as the subject's account lives
     then: Then
-    description: str = ""
-
-    @property
-    def sweeps(self) -> bool:
-        return self.field is not None
 
 
 def while_account() -> Rule:
@@ -62,23 +57,25 @@ def after(
 
 @dataclass(frozen=True)
 class SweepResult:
-    model: str
-    rule: str
-    then: Then
+    label: str  # the model's label, e.g. "privacy_app.SearchEntry"
+    model: type[models.Model] | None  # None for the data keys past their term
+    rule: Rule | None
     rows: int
 
+    @property
+    def then(self) -> Then:
+        return self.rule.then if self.rule else Then.DELETE
 
-def _describe(rule: Rule) -> str:
-    days = rule.term.days
-    span = f"{days // 366} years" if days and days % 366 == 0 else f"{days} days"
-    tail = " and the account is erased" if rule.while_account else ""
-    return f"{span} after {rule.field}{tail}"
+
+def _rule_detail(rule: Rule) -> dict[str, Any]:
+    """The rule in the audit log: structured, so it reads the same in any language."""
+    return {"field": rule.field, "term_days": rule.term.days, "while_account": rule.while_account}
 
 
 def expired(declaration: Declaration, *, now: datetime) -> QuerySet[Any] | None:
     """The rows of ``declaration`` whose retention term is over, as one queryset."""
     rule = declaration.retention
-    if not rule.sweeps or rule.field is None:
+    if rule.field is None:
         return None
     rows = declaration.model._default_manager.filter(**{f"{rule.field}__lt": now - rule.term})
     if rule.while_account:
@@ -129,19 +126,17 @@ def sweep(*, now: datetime | None = None, dry_run: bool = False) -> list[SweepRe
                     action=audit.Action.RETENTION,
                     target=declaration.model._meta.label_lower,
                     fields=list(declaration.fields),
-                    purpose="retention",
-                    detail={"rule": _describe(rule), "then": rule.then.value, "rows": count},
+                    purpose=taxonomy.LEGAL_RETENTION.code,
+                    detail={**_rule_detail(rule), "then": rule.then.value, "rows": count},
                 )
-        results.append(SweepResult(declaration.model._meta.label, _describe(rule), rule.then, count))
+        results.append(SweepResult(declaration.model._meta.label, declaration.model, rule, count))
     if not dry_run:
         shredded = crypto.shred_expired(now=now)
     else:
         from candor.privacy.models import DataKey
 
         shredded = DataKey.objects.filter(state=DataKey.State.RESTRICTED, restricted_until__lt=now).count()
-    results.append(
-        SweepResult("privacy.DataKey", "restricted keys past their legal term", Then.DELETE, shredded)
-    )
+    results.append(SweepResult("privacy.DataKey", None, None, shredded))
     return results
 
 

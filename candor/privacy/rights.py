@@ -15,59 +15,71 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from candor.privacy import audit, consent, crypto, datamap, disclosure, taxonomy
 from candor.privacy.datamap import Declaration, KeyClass, OnErasure
+from candor.privacy.disclosure import jsonable
 from candor.privacy.models import ErasureRecord
 from candor.privacy.processing import processing
 from candor.privacy.retention import anonymized_values, blind_indexes, delete_rows
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value if isinstance(value, int | float | bool) else str(value)
+    value = jsonable(value)
+    return "" if value is None else value
 
 
-def _rows(declaration: Declaration, subject_id: int) -> tuple[list[str], list[list[Any]]]:
+def _rows(declaration: Declaration, subject_id: int) -> tuple[list[str], list[str], list[list[Any]]]:
     names = list(declaration.fields)
-    headers = [_("Record number")] + [declaration.field_label(n) for n in names]
+    labels = [_("Record number")] + [declaration.field_label(n) for n in names]
     table = [
         [row.pk] + [_cell(getattr(row, n)) for n in names]
         for row in declaration.rows_of(subject_id).order_by("pk")
     ]
-    return headers, table
+    return ["id", *names], labels, table
 
 
 def _write(
-    archive: zipfile.ZipFile, name: str, title: str, headers: list[str], table: list[list[Any]]
+    archive: zipfile.ZipFile,
+    name: str,
+    title: str,
+    keys: list[str],
+    labels: list[str],
+    table: list[list[Any]],
 ) -> None:
-    records = [dict(zip(headers, row, strict=True)) for row in table]
-    archive.writestr(
-        f"{name}.json", json.dumps({"title": title, "records": records}, ensure_ascii=False, indent=2)
-    )
+    # JSON is keyed by field name (stable, unique) and carries the labels beside; CSV is for
+    # people, so its header is the labels in the subject's language.
+    records = [dict(zip(keys, row, strict=True)) for row in table]
+    document = {"title": title, "labels": dict(zip(keys, labels, strict=True)), "records": records}
+    archive.writestr(f"{name}.json", json.dumps(document, ensure_ascii=False, indent=2))
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(headers)
+    writer.writerow(labels)
     writer.writerows(table)
     # UTF-8 with BOM: spreadsheet programs in China open it with the right encoding.
     archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
 
 
-def export(subject_id: int, *, language: str = "zh-hans", actor_id: int | None = None) -> bytes:
+def subject_language(subject_id: int) -> str:
+    """The language the subject chose, else the site default."""
+    user = get_user_model()._default_manager.filter(pk=subject_id).first()
+    chosen = getattr(user, "language", "") if user else ""
+    return chosen or settings.LANGUAGE_CODE
+
+
+def export(subject_id: int, *, language: str | None = None, actor_id: int | None = None) -> bytes:
     """A zip: JSON and CSV per declared data set, the consent history and the disclosure
-    ledger, labelled in ``language``."""
+    ledger, labelled in ``language`` (by default the subject's own)."""
+    language = language or subject_language(subject_id)
     buffer = io.BytesIO()
     with (
         translation.override(language),
@@ -78,11 +90,11 @@ def export(subject_id: int, *, language: str = "zh-hans", actor_id: int | None =
         for position, declaration in enumerate(datamap.declarations(), start=1):
             if not declaration.fields:
                 continue
-            headers, table = _rows(declaration, subject_id)
+            keys, labels, table = _rows(declaration, subject_id)
             if not table:
                 continue
             name = f"{position:02d}-{slugify(declaration.model._meta.label_lower)}"
-            _write(archive, name, declaration.display_label, headers, table)
+            _write(archive, name, declaration.display_label, keys, labels, table)
             index.append({"file": name, "title": declaration.display_label, "records": len(table)})
         _write_consents(archive, subject_id)
         _write_disclosures(archive, subject_id)
@@ -95,7 +107,12 @@ def export(subject_id: int, *, language: str = "zh-hans", actor_id: int | None =
             ),
         )
     with transaction.atomic():
-        audit.record(action=audit.Action.EXPORT, actor_id=actor_id, subject_id=subject_id, purpose="rights")
+        audit.record(
+            action=audit.Action.EXPORT,
+            actor_id=actor_id,
+            subject_id=subject_id,
+            purpose=taxonomy.RIGHTS_REQUESTS.code,
+        )
     return buffer.getvalue()
 
 
@@ -105,17 +122,19 @@ def _purpose_label(code: str) -> str:
 
 
 def _write_consents(archive: zipfile.ZipFile, subject_id: int) -> None:
-    headers = [_("Time"), _("Purpose"), _("Decision"), _("Policy version"), _("Channel")]
+    keys = ["time", "purpose", "decision", "policy_version", "channel"]
+    labels = [_("Time"), _("Purpose"), _("Decision"), _("Policy version"), _("Channel")]
     table = [
         [row.at.isoformat(), _purpose_label(row.purpose), _("granted") if row.granted else _("withdrawn"),
          row.policy_version, row.get_channel_display()]
         for row in consent.history(subject_id)
     ]  # fmt: skip
-    _write(archive, "consents", _("Consent history"), headers, table)
+    _write(archive, "consents", _("Consent history"), keys, labels, table)
 
 
 def _write_disclosures(archive: zipfile.ZipFile, subject_id: int) -> None:
-    headers = [_("Time"), _("Recipient"), _("Data"), _("Purpose"), _("Legal basis")]
+    keys = ["time", "recipient", "data", "purpose", "legal_basis"]
+    labels = [_("Time"), _("Recipient"), _("Data"), _("Purpose"), _("Legal basis")]
     table = []
     for row in disclosure.ledger(subject_id):
         recipient = taxonomy.RECIPIENTS.get(row.recipient)
@@ -124,7 +143,7 @@ def _write_disclosures(archive: zipfile.ZipFile, subject_id: int) -> None:
             [row.at.isoformat(), str(recipient.label) if recipient else row.recipient, ", ".join(row.fields),
              _purpose_label(row.purpose), str(basis.label) if basis else row.basis]
         )  # fmt: skip
-    _write(archive, "disclosures", _("Who received my data"), headers, table)
+    _write(archive, "disclosures", _("Who received my data"), keys, labels, table)
 
 
 def legal_term(declarations: Iterable[Declaration]) -> timedelta:
@@ -135,7 +154,11 @@ def legal_term(declarations: Iterable[Declaration]) -> timedelta:
 
 @transaction.atomic
 def erase(subject_id: int, *, actor_id: int | None = None) -> ErasureRecord:
-    """Erase a subject: apply every declaration, destroy the profile key, restrict the rest."""
+    """Erase a subject: apply every declaration, destroy the profile key, restrict the rest.
+    Erasing twice changes nothing: the legal term keeps counting from the first erasure."""
+    done = ErasureRecord.objects.filter(subject_id=subject_id).first()
+    if done is not None:
+        return done
     now = timezone.now()
     declarations = datamap.declarations()
     touched: list[str] = []
@@ -154,18 +177,28 @@ def erase(subject_id: int, *, actor_id: int | None = None) -> ErasureRecord:
     crypto.shred(subject_id, KeyClass.PROFILE, actor_id=actor_id)
     until = now + legal_term(declarations)
     crypto.restrict(subject_id, KeyClass.TRANSACTION, until=until, actor_id=actor_id)
-    record, _created = ErasureRecord.objects.update_or_create(
-        subject_id=subject_id, defaults={"erased_at": now, "restricted_until": until}
-    )
+    # The account can no longer log in: the anonymized password is unusable, and the changed
+    # password hash invalidates every session the person still has (Django checks it per request).
+    get_user_model()._default_manager.filter(pk=subject_id).update(is_active=False)
+    record = ErasureRecord.objects.create(subject_id=subject_id, erased_at=now, restricted_until=until)
+    transaction.on_commit(_flush_write_ahead_log)
     audit.record(
         action=audit.Action.ERASE,
         actor_id=actor_id,
         subject_id=subject_id,
         fields=touched,
-        purpose="rights",
+        purpose=taxonomy.RIGHTS_REQUESTS.code,
         detail={"restricted_until": until.isoformat()},
     )
     return record
+
+
+def _flush_write_ahead_log() -> None:
+    """On SQLite, copy the erasure into the database file and empty the WAL, whose older
+    frames still hold the erased pages (``secure_delete`` already zeroes freed pages)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _fields_to_blank(declaration: Declaration) -> list[str]:
@@ -174,7 +207,3 @@ def _fields_to_blank(declaration: Declaration) -> list[str]:
     if declaration.on_erasure is OnErasure.ANONYMIZE:
         return list(declaration.fields)
     return [name for name, pi in declaration.fields.items() if not pi.encrypt]
-
-
-def is_erased(subject_id: int) -> bool:
-    return ErasureRecord.objects.filter(subject_id=subject_id).exists()

@@ -216,7 +216,8 @@ PURPOSES = _index(
 )  # fmt: skip
 
 # Data kept only because a law requires it may be read for these purposes and no other.
-LEGAL_PURPOSES = frozenset({LEGAL_RETENTION.code, RIGHTS_REQUESTS.code, CUSTOMER_SERVICE.code})
+# Storage and legal duties only (PIPL art. 47): customer service is not among them.
+LEGAL_PURPOSES = frozenset({LEGAL_RETENTION.code, RIGHTS_REQUESTS.code})
 
 
 # --- Legal bases (PIPL art. 13; the seeds' no-consent cases, C000-21) ----------------------------

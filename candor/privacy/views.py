@@ -7,6 +7,8 @@ say what the running code collects and shares today.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from candor.errors import CandorError
@@ -106,26 +109,14 @@ def _user_id(request: HttpRequest) -> int:
     return int(request.user.pk)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def accept_page(request: HttpRequest) -> HttpResponse:
-    user_id = _user_id(request)
-    if request.method == "POST":
-        version = _version(request.POST.get("version", ""))
-        policy.accept(
-            user_id=user_id,
-            version=version,
-            channel=consent.Channel.WEB,
-            evidence={"page": request.path, "version": version.number},
-        )
-        return redirect(_next(request))
+def _accept_context(request: HttpRequest, user_id: int) -> dict[str, Any] | None:
     pending = policy.needs_acceptance(user_id)
     shown = pending or policy.current()
     if shown is None:
-        return redirect(_next(request))
+        return None
     last = consent.latest(user_id, consent.POLICY)
     accepted = PolicyVersion.objects.filter(number=last.policy_version).first() if last else None
-    context = {
+    return {
         "version": shown,
         "pending": pending is not None,
         "first": last is None,  # never accepted any version: nothing "changed" for this user
@@ -134,4 +125,43 @@ def accept_page(request: HttpRequest) -> HttpResponse:
         "body": _archived(shown, "policy"),
         "next": _next(request),
     }
-    return render(request, "privacy/accept.html", context)
+
+
+def _accept(request: HttpRequest, user_id: int) -> None:
+    """Accept the posted version; raises ``CandorError`` for a missing or unknown one, or one
+    ``policy.accept`` refuses (neither the one asked for nor the one in effect)."""
+    number = request.POST.get("version", "").strip()
+    if not number:
+        message = _("Say which version of the policy you accept.")
+        raise policy.PolicyError(message, fields={"version": [str(message)]})
+    version = PolicyVersion.objects.filter(number=number).first()
+    if version is None:
+        raise policy.PolicyVersionNotFound(number)
+    policy.accept(
+        user_id=user_id,
+        version=version,
+        channel=consent.Channel.WEB,
+        evidence={"page": request.path, "version": version.number},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept_page(request: HttpRequest) -> HttpResponse:
+    user_id = _user_id(request)
+    error = None
+    if request.method == "POST":
+        try:
+            _accept(request, user_id)
+        except CandorError as exc:
+            error = str(exc.message)  # shown on the page again, which answers 400
+        else:
+            return redirect(_next(request))
+    context = _accept_context(request, user_id)
+    if context is None:
+        if error is not None:
+            return render(
+                request, "privacy/accept.html", {"error": error, "next": _next(request)}, status=400
+            )
+        return redirect(_next(request))
+    return render(request, "privacy/accept.html", {**context, "error": error}, status=400 if error else 200)

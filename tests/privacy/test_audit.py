@@ -24,8 +24,9 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from candor.privacy import audit
-from candor.privacy.audit import Action, Damage
+from candor.privacy import audit, audit_verify
+from candor.privacy.audit import Action
+from candor.privacy.audit_verify import Damage
 from candor.privacy.models import AuditEvent, AuditHead
 from candor.privacy.models.append_only import AppendOnlyError
 
@@ -80,7 +81,9 @@ def row(seq: int) -> AuditEvent:
     return AuditEvent.objects.get(seq=seq)
 
 
-def assert_names(result: audit.VerifyResult, damage: Damage, seq: int | None, row_id: int | None) -> None:
+def assert_names(
+    result: audit_verify.VerifyResult, damage: Damage, seq: int | None, row_id: int | None
+) -> None:
     assert not result.ok, result
     assert (result.damage, result.seq, result.row_id) == (damage, seq, row_id), result
     if seq is not None:
@@ -172,7 +175,7 @@ def test_canonical_json_refuses_what_no_append_writes(forged):
 
 @pytest.mark.django_db
 def test_empty_log_is_intact():
-    result = audit.verify()
+    result = audit_verify.verify()
     assert result.ok and result.events == 0
     assert result.message == "audit chain intact: 0 events"
 
@@ -186,7 +189,7 @@ def test_chain_is_intact_after_many_records(batch_size):
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     head = AuditHead.objects.get()
     assert (head.seq, head.hash) == (40, events[-1].hash)
-    result = audit.verify(batch_size=batch_size)
+    result = audit_verify.verify(batch_size=batch_size)
     assert result.ok, result.message
     assert result.events == 40
     assert result.message == "audit chain intact: 40 events"
@@ -215,7 +218,7 @@ def test_time_with_zero_microseconds_round_trips(monkeypatch):
     whole_second = datetime(2025, 5, 1, 8, 0, 0, tzinfo=UTC)
     monkeypatch.setattr(audit.timezone, "now", lambda: whole_second)
     audit.record(action=Action.EXPORT, subject_id=1)
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 @pytest.mark.django_db
@@ -249,7 +252,7 @@ def test_editing_a_column_names_that_row(column, value):
         sql(f"UPDATE {TABLE} SET at = %s WHERE id = %s", [earlier, victim.pk])
     else:
         sql(f"UPDATE {TABLE} SET {column} = {value} WHERE id = %s", [victim.pk])
-    result = audit.verify(batch_size=4)
+    result = audit_verify.verify(batch_size=4)
     assert_names(result, Damage.EDITED, 6, victim.pk)
     assert result.events == 5
     assert "was edited" in result.message
@@ -269,7 +272,7 @@ def test_editing_a_json_column_names_that_row(column, value):
     fill(12)
     victim = row(3)
     sql(f"UPDATE {TABLE} SET {column} = {json_param()} WHERE id = %s", [value, victim.pk])
-    assert_names(audit.verify(), Damage.EDITED, 3, victim.pk)
+    assert_names(audit_verify.verify(), Damage.EDITED, 3, victim.pk)
 
 
 @pytest.mark.django_db
@@ -280,7 +283,7 @@ def test_reformatting_a_json_column_without_changing_its_value_is_not_damage():
         f"UPDATE {TABLE} SET detail = {json_param()} WHERE id = %s",
         ['{ "policy_version":"2025-01" , "channel":"app","granted":true }', victim.pk],
     )
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 @pytest.mark.django_db
@@ -294,7 +297,7 @@ def test_editing_a_row_and_recomputing_its_hash_names_that_row():
     )  # fmt: skip
     forged = audit.chain_hash(victim.prev_hash, body)
     sql(f"UPDATE {TABLE} SET purpose = 'marketing', hash = %s WHERE id = %s", [forged, victim.pk])
-    result = audit.verify(batch_size=3)
+    result = audit_verify.verify(batch_size=3)
     assert_names(result, Damage.EDITED, 4, victim.pk)
     assert "recomputed hash" in result.message and "#5" in result.message
 
@@ -305,7 +308,7 @@ def test_deleting_a_middle_row_names_the_gap(batch_size):
     fill(12)
     victim, after = row(5), row(6)
     sql(f"DELETE FROM {TABLE} WHERE id = %s", [victim.pk])
-    result = audit.verify(batch_size=batch_size)
+    result = audit_verify.verify(batch_size=batch_size)
     assert_names(result, Damage.DELETED, 5, after.pk)
     assert result.events == 4
     assert "#5 to #5 are missing before event #6" in result.message
@@ -315,7 +318,7 @@ def test_deleting_a_middle_row_names_the_gap(batch_size):
 def test_deleting_the_first_rows_names_the_gap():
     fill(6)
     sql(f"DELETE FROM {TABLE} WHERE seq <= 2")
-    assert_names(audit.verify(), Damage.DELETED, 1, row(3).pk)
+    assert_names(audit_verify.verify(), Damage.DELETED, 1, row(3).pk)
 
 
 @pytest.mark.django_db
@@ -323,7 +326,7 @@ def test_deleting_the_last_row_is_a_truncated_tail():
     fill(8)
     last, kept = row(8), row(7)
     sql(f"DELETE FROM {TABLE} WHERE id = %s", [last.pk])
-    result = audit.verify()
+    result = audit_verify.verify()
     assert_names(result, Damage.TRUNCATED, 8, kept.pk)
     assert result.events == 7
     assert "chain head is at #8" in result.message
@@ -333,7 +336,7 @@ def test_deleting_the_last_row_is_a_truncated_tail():
 def test_deleting_every_row_is_a_truncated_tail():
     fill(3)
     sql(f"DELETE FROM {TABLE}")
-    result = audit.verify()
+    result = audit_verify.verify()
     assert (result.damage, result.seq, result.row_id) == (Damage.TRUNCATED, 1, None)
     assert "every event was deleted" in result.message
 
@@ -342,7 +345,7 @@ def test_deleting_every_row_is_a_truncated_tail():
 def test_deleting_the_head_is_named():
     fill(3)
     sql(f"DELETE FROM {AuditHead._meta.db_table}")
-    result = audit.verify()
+    result = audit_verify.verify()
     assert (result.damage, result.seq) == (Damage.HEAD, 3)
 
 
@@ -373,7 +376,7 @@ def forge(*, seq: int, prev_hash: str, purpose: str = "marketing") -> int:
 def test_inserting_a_forged_row_at_the_end_names_it():
     fill(6)
     forged = forge(seq=7, prev_hash=row(6).hash)
-    result = audit.verify()
+    result = audit_verify.verify()
     assert_names(result, Damage.INSERTED, 7, forged)
     assert "beyond the chain head (#6)" in result.message
 
@@ -383,7 +386,7 @@ def test_replacing_a_middle_row_with_a_forged_one_names_it():
     fill(10)
     sql(f"DELETE FROM {TABLE} WHERE seq = 5")
     forged = forge(seq=5, prev_hash=row(4).hash)
-    result = audit.verify(batch_size=2)
+    result = audit_verify.verify(batch_size=2)
     assert_names(result, Damage.EDITED, 5, forged)
 
 
@@ -391,7 +394,7 @@ def test_replacing_a_middle_row_with_a_forged_one_names_it():
 def test_inserting_a_row_before_the_first_names_it():
     fill(4)
     forged = forge(seq=0, prev_hash=audit.GENESIS)
-    assert_names(audit.verify(), Damage.INSERTED, 0, forged)
+    assert_names(audit_verify.verify(), Damage.INSERTED, 0, forged)
 
 
 @pytest.mark.django_db
@@ -409,7 +412,7 @@ def test_inserting_a_row_that_repeats_a_seq_names_it():
             cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
     forged = forge(seq=3, prev_hash=row(2).hash)
     for batch_size in (1, 2, 3, 100):
-        assert_names(audit.verify(batch_size=batch_size), Damage.INSERTED, 3, forged)
+        assert_names(audit_verify.verify(batch_size=batch_size), Damage.INSERTED, 3, forged)
 
 
 # --- The command ----------------------------------------------------------------------------------
@@ -457,7 +460,7 @@ def test_orm_update_and_delete_are_refused():
     with pytest.raises(AppendOnlyError):
         event.delete()
     assert row(2).purpose == PURPOSES[1]
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 class Boom(Exception):
@@ -475,7 +478,7 @@ def test_event_of_a_rolled_back_change_vanishes_with_it():
     assert AuditEvent.objects.count() == 2
     assert AuditHead.objects.get().seq == 2
     assert audit.record(action=Action.CHANGE, subject_id=1).seq == 3  # no hole left behind
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 # --- Concurrency (PostgreSQL: real connections, row locks) -------------------------------------
@@ -522,7 +525,7 @@ def test_concurrent_records_keep_one_chain():
     seqs = list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, 2 * per_thread + 1))
     assert set(AuditEvent.objects.values_list("actor_id", flat=True)) == {0, 1}
-    result = audit.verify(batch_size=7)
+    result = audit_verify.verify(batch_size=7)
     assert result.ok and result.events == 2 * per_thread, result.message
 
 
@@ -530,15 +533,15 @@ def test_concurrent_records_keep_one_chain():
 @pytest.mark.django_db(transaction=True)
 def test_verify_while_others_append_reports_no_false_damage():
     fill(30)
-    results: list[audit.VerifyResult] = []
+    results: list[audit_verify.VerifyResult] = []
 
     def work(index: int) -> None:
         if index == 0:
             for i in range(60):
                 audit.record(action=Action.EXPORT, subject_id=i)
         else:
-            results.extend(audit.verify(batch_size=3) for _ in range(5))
+            results.extend(audit_verify.verify(batch_size=3) for _ in range(5))
 
     assert in_threads(2, work) == []
     assert results and all(r.ok for r in results), [r.message for r in results if not r.ok]
-    assert audit.verify().events == 90
+    assert audit_verify.verify().events == 90

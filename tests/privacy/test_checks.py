@@ -155,3 +155,19 @@ def test_declaration_without_retention_or_with_unknown_purpose(registry):
 def test_the_registered_check_is_clean_for_the_test_project():
     errors = [e for e in checks.check_declarations() if e.level >= django_checks.ERROR]
     assert errors == []
+
+
+@isolate_apps("tests.privacy_app")
+def test_the_subject_must_point_at_the_user(registry):
+    class Parcel(models.Model):
+        class Meta:
+            app_label = "privacy_app"
+
+        order = models.ForeignKey("privacy_app.Catalogue", on_delete=models.CASCADE)
+
+    declare(registry, Parcel, subject="order")
+    found = {(m.id, m.msg) for m in checks._check_declared(datamap.declaration_for(Parcel))}
+    assert (
+        "privacy.E012",
+        "privacy_app.Parcel: subject 'order' must be the user's foreign key or id",
+    ) in found

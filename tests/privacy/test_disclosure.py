@@ -80,3 +80,44 @@ def test_undeclared_recipient_or_purpose_is_refused_and_nothing_is_recorded(djan
         disclosure.disclose(taxonomy.LOGISTICS, user, taxonomy.DELIVERY)  # users are not shared at all
     assert not DisclosureRecord.objects.exists()
     assert not AuditEvent.objects.filter(action=audit.Action.DISCLOSE).exists()
+
+
+def test_a_share_resting_on_consent_waits_for_it(django_user_model):
+    from candor.privacy import consent
+    from candor.privacy.consent import ConsentRequired
+    from candor.privacy.datamap import Share, declaration_for, register, unregister
+
+    original = declaration_for(Deal)
+    unregister(Deal)
+    register(
+        Deal,
+        subject=original.subject,
+        fields=original.fields,
+        not_personal=original.not_personal,
+        retention=original.retention,
+        on_erasure=original.on_erasure,
+        recipients=[
+            *original.recipients,
+            Share(taxonomy.LOCATION_PROVIDER, ("address",), taxonomy.LOCATION_FEATURES, taxonomy.CONSENT),
+        ],
+    )
+    try:
+        user = django_user_model.objects.create_user(username="locator")
+        deal = make_deal(user, address="北京市朝阳区建国路88号")
+        with pytest.raises(ConsentRequired):
+            disclosure.disclose(taxonomy.LOCATION_PROVIDER, deal, taxonomy.LOCATION_FEATURES)
+        assert not DisclosureRecord.objects.exists()
+        consent.grant(user.pk, taxonomy.LOCATION_FEATURES, channel=consent.Channel.WEB)
+        payload = disclosure.disclose(taxonomy.LOCATION_PROVIDER, deal, taxonomy.LOCATION_FEATURES)
+        assert payload == {"address": "北京市朝阳区建国路88号"}
+    finally:
+        unregister(Deal)
+        register(
+            Deal,
+            subject=original.subject,
+            fields=original.fields,
+            not_personal=original.not_personal,
+            retention=original.retention,
+            on_erasure=original.on_erasure,
+            recipients=original.recipients,
+        )

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from candor.errors import CandorError
+from candor.privacy.admin_mixins import masked_value
+from candor.privacy.keyring import DecryptionError, RestrictedData, SubjectErased
 from candor.privacy.masking import MASKS, mask
 
 EXAMPLES = [
@@ -137,3 +142,45 @@ def test_generic_shows_only_the_first_character(value):
 def test_an_address_keeps_the_district_and_hides_the_rest(district, street):
     masked = mask("address", district + "88号" + street)
     assert masked == district + "****"
+
+
+# --- the admin's masked displays -----------------------------------------------------------------
+
+
+class _Row:
+    """A row whose field raises what opening its value raised."""
+
+    pk = 7
+
+    class _meta:  # what masked_value reads of a model
+        label_lower = "shop.row"
+
+    def __init__(self, error: Exception | None, value: str = "13812348000") -> None:
+        self.error, self.value = error, value
+
+    @property
+    def phone(self) -> str:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (None, "138****8000"),
+        (RestrictedData(), "(restricted)"),
+        (DecryptionError("a value of shop.row.phone does not decrypt with its key"), "(cannot be shown)"),
+        (SubjectErased(), "(cannot be shown)"),
+        (CandorError("any other refusal"), "(cannot be shown)"),
+    ],
+)
+def test_an_admin_display_shows_a_placeholder_when_a_value_does_not_open(error, shown):
+    with translation.override("en"):
+        assert masked_value(_Row(error), "phone", "phone") == shown
+
+
+def test_a_missing_master_key_is_not_hidden_behind_a_placeholder():
+    # A configuration error concerns every row: it fails loudly instead.
+    with pytest.raises(ImproperlyConfigured):
+        masked_value(_Row(ImproperlyConfigured("master key v2 is needed")), "phone", "phone")

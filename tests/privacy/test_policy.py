@@ -1,6 +1,8 @@
 """Policy versions and the generated documents: pages and JSON in both languages, built from the
-declarations alone; publication archives exactly what was published; a significant version is
-enforced on web and API until accepted (C002-22, C002-23, C003-14, C003-27, C004-16, C004-24)."""
+declarations alone, promising only what the code does; publication archives exactly what was
+published, append-only and hash-checked; a significant version is enforced on web and API until
+accepted, and only the version asked for (or in effect) can be accepted, once (C002-22, C002-23,
+C003-14, C003-27, C004-16, C004-24)."""
 
 from __future__ import annotations
 
@@ -263,10 +265,13 @@ def test_only_significant_versions_in_effect_are_asked(client, user):
 
 
 def test_acceptance_of_a_later_version_covers_earlier_ones_and_withdrawal_does_not(user):
+    from candor.privacy import consent
+
     first = publish("1.0", ago=timedelta(days=2))
     second = publish("2.0", ago=timedelta(days=1))
     assert policy.needs_acceptance(user.pk) == second
-    policy.accept(user_id=user.pk, version=first, channel="web", evidence={})
+    # A row from when 1.0 was in effect (accept() itself now takes only 2.0, see below).
+    consent.grant(user.pk, consent.POLICY, channel="web", policy_version=first.number)
     assert policy.needs_acceptance(user.pk) == second
     policy.accept(user_id=user.pk, version=second, channel="web", evidence={})
     assert policy.needs_acceptance(user.pk) is None
@@ -304,3 +309,238 @@ def test_accept_page_refuses_foreign_next(client, user):
     response = client.post("/privacy/accept/", {"version": "1.0", "next": "https://evil.example/"})
     assert response["Location"] == "/"
     assert client.get("/privacy/accept/").status_code == 200  # nothing pending: a plain notice
+
+
+# --- The archive is append-only and its tampering detectable ----------------------------------
+def test_policy_versions_are_append_only():
+    from candor.privacy.models import PolicyVersion
+    from candor.privacy.models.append_only import AppendOnlyError
+
+    version = publish("1.0")
+    version.summary_en = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        version.save()
+    with pytest.raises(AppendOnlyError):
+        PolicyVersion.objects.filter(pk=version.pk).update(summary_en="rewritten")
+    with pytest.raises(AppendOnlyError):
+        version.delete()
+    with pytest.raises(AppendOnlyError):
+        PolicyVersion.objects.all().delete()
+    assert PolicyVersion.objects.get(pk=version.pk).summary_en == "Summary of 1.0"
+
+
+def test_publication_records_the_documents_hash_and_sql_tampering_is_detected():
+    import hashlib
+    import json
+
+    from django.db import connection
+
+    from candor.privacy.models import PolicyVersion
+
+    version = publish("1.0")
+    event = AuditEvent.objects.get(action=audit.Action.POLICY, target=f"privacy.policyversion:{version.pk}")
+    # Recomputable by anyone: SHA-256 of the canonical JSON (sorted keys, no spaces, ASCII).
+    canonical = json.dumps(version.documents, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert event.detail["sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    assert policy.verify_archive(version)
+
+    edited = json.loads(json.dumps(version.documents))
+    edited["en"]["policy"]["markdown"] += "\nA sentence nobody published.\n"
+    table = PolicyVersion._meta.db_table
+    with connection.cursor() as cursor:  # behind the ORM's back, as an intruder would
+        cursor.execute(f"UPDATE {table} SET documents = %s WHERE id = %s", [json.dumps(edited), version.pk])
+    assert not policy.verify_archive(version)
+    assert not policy.verify_archive(PolicyVersion.objects.get(pk=version.pk))
+
+
+# --- Accepting: only what is asked for or in effect, once ----------------------------------------
+def consent_rows(user) -> list[tuple[str, bool]]:
+    rows = ConsentRecord.objects.filter(subject_id=user.pk, purpose="policy").order_by("id")
+    return [(row.policy_version, row.granted) for row in rows]
+
+
+def test_web_accepts_only_the_version_asked_for_once(client, user):
+    old = publish("1.0", ago=timedelta(days=2))
+    publish("2.0", ago=timedelta(days=1))
+    publish("3.0", ago=-timedelta(days=7))  # announced, not yet in effect
+    assert old and policy.needs_acceptance(user.pk).number == "2.0"
+    client.force_login(user)
+
+    for posted in ({"version": "1.0"}, {"version": "3.0"}, {"version": "9.9"}, {}, {"version": " "}):
+        response = client.post("/privacy/accept/", {**posted, "next": "/me/"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, posted
+        page = response.content.decode()
+        assert 'data-testid="accept-error"' in page and 'data-testid="accept-button"' in page, posted
+    refused = client.post("/privacy/accept/", {"version": "1.0"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "accept version 2.0" in refused.content.decode()
+    assert consent_rows(user) == []
+
+    for _ in range(2):
+        done = client.post("/privacy/accept/", {"version": "2.0", "next": "/me/"})
+        assert done.status_code == 302 and done["Location"] == "/me/"
+    assert consent_rows(user) == [("2.0", True)]  # the repeat appended nothing
+    assert AuditEvent.objects.filter(action=audit.Action.CONSENT, subject_id=user.pk).count() == 1
+
+
+def test_api_accepts_only_the_version_asked_for_once(api_client, client, user):
+    publish("1.0", ago=timedelta(days=2))
+    publish("2.0", ago=timedelta(days=1))
+    publish("3.0", ago=-timedelta(days=7))
+    client.force_login(user)
+
+    for number in ("1.0", "3.0"):
+        refused = api_client.call("post", "/privacy/policy/accept", {"version": number}, lang="en")
+        assert refused.status_code == 400, number
+        body = refused.json()
+        assert body["code"] == "policy_version_not_acceptable" and body["acceptable_versions"] == ["2.0"]
+        assert set(body["fields"]) == {"version"} and "2.0" in body["message"]
+    missing = api_client.call("post", "/privacy/policy/accept", {}, lang="en")
+    assert missing.status_code == 422
+    assert missing.json()["code"] == "validation_error" and "version" in missing.json()["fields"]
+    assert consent_rows(user) == []
+
+    first = api_client.call("post", "/privacy/policy/accept", {"version": "2.0"}).json()
+    again = api_client.call("post", "/privacy/policy/accept", {"version": "2.0"}).json()
+    assert first == again and first["still_required"] is None
+    assert consent_rows(user) == [("2.0", True)]
+
+
+def test_the_version_in_effect_is_acceptable_and_a_withdrawal_can_be_undone(user):
+    from candor.privacy import consent
+
+    publish("1.0", ago=timedelta(days=2))
+    minor = publish("1.1", significant=False, ago=timedelta(days=1))
+    # Nothing significant pending once 1.1 (the version in effect) is accepted.
+    assert [v.number for v in policy.acceptable(user.pk)] == ["1.0", "1.1"]
+    policy.accept(user_id=user.pk, version=minor, channel="web", evidence={})
+    assert policy.needs_acceptance(user.pk) is None
+    assert [v.number for v in policy.acceptable(user.pk)] == ["1.1"]
+    consent.withdraw(user.pk, consent.POLICY, channel="web", policy_version="1.1")
+    # The newest row no longer grants 1.1: accepting it again is recorded.
+    policy.accept(user_id=user.pk, version=minor, channel="web", evidence={})
+    assert consent_rows(user) == [("1.1", True), ("1.1", False), ("1.1", True)]
+
+
+# --- What stays open before accepting --------------------------------------------------------------
+def test_open_paths_are_data_driven(client, user, monkeypatch):
+    from candor.privacy import middleware
+
+    publish("1.0")
+    client.force_login(user)
+    assert middleware.is_allowed("/privacy/") and middleware.is_allowed("/privacy/versions/1.0/diff/1.0/")
+    assert not middleware.is_allowed("/me/")
+    assert client.get("/privacy/versions/1.0/diff/1.0/").status_code == 200
+
+    # A later feature opens its pages by adding its URL name to the tuple.
+    monkeypatch.setattr(middleware, "OPEN_PREFIXES", (*middleware.OPEN_PREFIXES, "storefront:me"))
+    middleware._allowed_prefixes.cache_clear()
+    try:
+        assert client.get("/me/").status_code == 200
+    finally:
+        monkeypatch.undo()
+        middleware._allowed_prefixes.cache_clear()
+    assert client.get("/me/").status_code == 302
+
+
+# --- Every sentence is true of the code today ----------------------------------------------------
+# Features the policy once promised before they existed; the privacy centre's issue adds its own
+# sentences when it lands.
+NOT_BUILT = {
+    "en": ["privacy centre", "48 hours", "switch it on", "switch off", "with restricted access", "download"],
+    "zh-hans": ["隐私中心", "48 小时", "开启", "关闭"],
+}
+
+
+def policy_text(lang: str) -> str:
+    return documents.render("policy", fmt="markdown", lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "en"])
+def test_the_policy_promises_no_feature_that_does_not_exist(lang):
+    text = policy_text(lang)  # every declaration, the test-only app's (encrypted fields) included
+    for claim in NOT_BUILT[lang]:
+        assert claim not in text, claim
+    collection = documents.render("collection_list", fmt="markdown", lang=lang)
+    assert all(claim not in collection for claim in NOT_BUILT[lang])
+
+
+def test_rights_are_described_as_carried_out_on_request():
+    text = policy_text("en")
+    rights = text[text.index("## Your rights") : text.index("## Children")]
+    assert "through customer service" in rights and "within 15 days" in rights
+    assert "as JSON and CSV files" in rights  # rights.export: JSON and CSV per data set
+    assert "consent history" in rights and "who received your data" in rights
+
+
+def security_line(text: str, marker: str) -> str:
+    (line,) = [line for line in text.splitlines() if marker in line]
+    return line
+
+
+def test_encryption_is_described_per_key_class_as_erasure_treats_it():
+    text = policy_text("en")
+    profile = security_line(text, "destroyed when your account is erased")
+    transaction = security_line(text, "can be used only for legal purposes")
+    # Person (profile key, destroyed at erasure) vs Deal and Receipt (transaction key, restricted).
+    assert "real name" in profile and "recipient phone" not in profile
+    assert "recipient phone" in transaction and "real name" not in transaction
+    assert "backups included" in profile and "backups" not in transaction
+
+
+def test_what_the_policy_says_of_transactions_and_ledgers_is_what_erasure_does(django_user_model):
+    from candor.privacy import consent, crypto, rights
+    from candor.privacy.datamap import KeyClass
+    from candor.privacy.models import DataKey
+    from tests.privacy_app.core_models import Deal
+
+    with translation.override("en"):
+        deal_text = documents.describe_keeping(datamap.declaration_for(Deal))
+        ledger_text = documents.describe_keeping(datamap.declaration_for(ConsentRecord))
+    assert deal_text == (
+        "Kept while your account exists and at least 3 years after “completed at”, then anonymized. "
+        "If you cancel your account, its items stored in clear are blanked at once; the encrypted ones "
+        "stay readable only for legal purposes until the legal term ends, and then their key is destroyed."
+    )
+    assert "restricted" not in ledger_text and "no personal details" in ledger_text
+
+    user = django_user_model.objects.create_user(username="leaving")
+    consent.grant(user.pk, taxonomy.CAMERA, channel="web")
+    deal = Deal.objects.create(
+        user=user, number="P1", amount_fen=100, recipient_name="李四", buyer_note="请放门口",
+        completed_at=timezone.now(),
+    )  # fmt: skip
+    rights.erase(user.pk)
+    deal = Deal.objects.get(pk=deal.pk)
+    assert deal.buyer_note == ""  # stored in clear: blanked at once
+    key = DataKey.objects.get(subject_id=user.pk, key_class=KeyClass.TRANSACTION)
+    assert key.state == DataKey.State.RESTRICTED and key.restricted_until is not None
+    with pytest.raises(crypto.RestrictedData):
+        _ = Deal.objects.get(pk=deal.pk).recipient_name  # readable only for legal purposes
+    assert ConsentRecord.objects.filter(subject_id=user.pk).count() == 1  # the ledger is kept as it was
+    crypto.shred_expired(now=key.restricted_until + timedelta(seconds=1))
+    assert DataKey.objects.get(pk=key.pk).state == DataKey.State.SHREDDED  # then the key is destroyed
+
+
+# --- One wording of a retention term -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("lang", "model", "expected"),
+    [
+        ("en", Group, "Kept for 30 days after “name”, then deleted."),
+        ("zh-hans", Group, "自“名称”起保存 30 天，之后删除。"),
+        ("en", None, "Kept for 30 days after “name”, then deleted."),
+    ],
+)
+def test_describe_retention_of_a_rule(lang, model, expected):
+    with translation.override(lang):
+        assert documents.describe_retention(retention.after("name", days=30), model=model) == expected
+
+
+def test_describe_retention_without_a_model_spells_out_the_path():
+    rule = retention.after("order__completed_at", years=3, then=retention.Then.ANONYMIZE, while_account=True)
+    with translation.override("en"):
+        assert documents.describe_retention(rule) == (
+            "Kept while your account exists and at least 3 years after “order completed at”, then anonymized."
+        )
+        assert documents.describe_retention(retention.while_account()) == "Kept while your account exists."
+    with translation.override("zh-hans"):
+        assert "3 年" in documents.describe_retention(rule)

@@ -42,14 +42,19 @@ def test_sweep_deletes_expired_search_history_in_one_statement(searches):
         if q["sql"].startswith("DELETE") and "searchentry" in q["sql"]
     ]
     assert len(deletes) == 1  # set-based, not row by row
-    by_model = {r.model: r.rows for r in results}
+    by_model = {r.label: r.rows for r in results}
     assert by_model["privacy_app.SearchEntry"] == 30
 
 
 def test_dry_run_counts_and_changes_nothing(searches, capsys):
     call_command("retention", "run", "--dry-run")
     out = capsys.readouterr().out
-    assert "privacy_app.SearchEntry: would delete 30 rows (180 days after created_at)" in out
+    from candor.privacy.datamap import declaration_for
+    from candor.privacy.documents import describe_retention
+
+    rule = describe_retention(declaration_for(SearchEntry).retention, model=SearchEntry)
+    assert "180" in rule
+    assert f"privacy_app.SearchEntry: would delete 30 rows — {rule}" in out
     assert SearchEntry.objects.count() == 35
 
 
@@ -99,7 +104,7 @@ def test_after_erasure_transactions_are_anonymized_at_term_and_key_shredded(djan
 
 def test_second_sweep_touches_nothing(searches):
     retention.sweep()
-    again = {r.model: r.rows for r in retention.sweep()}
+    again = {r.label: r.rows for r in retention.sweep()}
     assert again["privacy_app.SearchEntry"] == 0
     assert again["privacy_app.Deal"] == 0
 
@@ -116,6 +121,8 @@ def test_large_sweeps_go_in_id_windows_each_its_own_statement(searches, monkeypa
     monkeypatch.setattr(retention, "WINDOW", 10)
     with CaptureQueriesContext(connection) as queries:
         retention.sweep()
-    deletes = [q for q in queries.captured_queries if q["sql"].startswith("DELETE") and "searchentry" in q["sql"]]
+    deletes = [
+        q for q in queries.captured_queries if q["sql"].startswith("DELETE") and "searchentry" in q["sql"]
+    ]
     assert len(deletes) == 3  # 30 expired rows, 10 ids per window
     assert SearchEntry.objects.count() == 5

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from candor.privacy import audit
+from candor.privacy import audit_verify
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         # "verify" is the only action; argparse has refused any other before we get here.
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        result = audit.verify(batch_size=batch_size)
+        result = audit_verify.verify(batch_size=batch_size)
         if not result.ok:
             raise CommandError(result.message)
         self.stdout.write(self.style.SUCCESS(result.message))

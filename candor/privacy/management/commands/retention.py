@@ -19,8 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, action: str, dry_run: bool, **options: Any) -> None:
         if action != "run":
             raise CommandError(f"unknown action {action}")
+        # documents imports retention, so it is imported here, when the command runs.
+        from candor.privacy.documents import describe_retention
+
         verb = "would" if dry_run else "did"
         for result in retention.sweep(dry_run=dry_run):
-            self.stdout.write(
-                f"{result.model}: {verb} {result.then.value} {result.rows} rows ({result.rule})"
+            rule = (
+                describe_retention(result.rule, model=result.model)
+                if result.rule
+                else "restricted data keys past their legal term"
             )
+            self.stdout.write(f"{result.label}: {verb} {result.then.value} {result.rows} rows — {rule}")
