@@ -6,7 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from candor.privacy import audit, disclosure, taxonomy
+from candor.privacy import audit, consent, disclosure, taxonomy
+from candor.privacy.consent import ConsentRequired
+from candor.privacy.datamap import Share
 from candor.privacy.disclosure import DisclosureRefused
 from candor.privacy.models import AuditEvent, DisclosureRecord
 from tests.privacy_app.core_models import Deal
@@ -82,42 +84,26 @@ def test_undeclared_recipient_or_purpose_is_refused_and_nothing_is_recorded(djan
     assert not AuditEvent.objects.filter(action=audit.Action.DISCLOSE).exists()
 
 
-def test_a_share_resting_on_consent_waits_for_it(django_user_model):
-    from candor.privacy import consent
-    from candor.privacy.consent import ConsentRequired
-    from candor.privacy.datamap import Share, declaration_for, register, unregister
+@pytest.fixture
+def location_share():
+    """Deal, declared for the test with one more recipient whose share rests on consent."""
+    from dataclasses import replace
 
-    original = declaration_for(Deal)
-    unregister(Deal)
-    register(
-        Deal,
-        subject=original.subject,
-        fields=original.fields,
-        not_personal=original.not_personal,
-        retention=original.retention,
-        on_erasure=original.on_erasure,
-        recipients=[
-            *original.recipients,
-            Share(taxonomy.LOCATION_PROVIDER, ("address",), taxonomy.LOCATION_FEATURES, taxonomy.CONSENT),
-        ],
-    )
-    try:
-        user = django_user_model.objects.create_user(username="locator")
-        deal = make_deal(user, address="北京市朝阳区建国路88号")
-        with pytest.raises(ConsentRequired):
-            disclosure.disclose(taxonomy.LOCATION_PROVIDER, deal, taxonomy.LOCATION_FEATURES)
-        assert not DisclosureRecord.objects.exists()
-        consent.grant(user.pk, taxonomy.LOCATION_FEATURES, channel=consent.Channel.WEB)
-        payload = disclosure.disclose(taxonomy.LOCATION_PROVIDER, deal, taxonomy.LOCATION_FEATURES)
-        assert payload == {"address": "北京市朝阳区建国路88号"}
-    finally:
-        unregister(Deal)
-        register(
-            Deal,
-            subject=original.subject,
-            fields=original.fields,
-            not_personal=original.not_personal,
-            retention=original.retention,
-            on_erasure=original.on_erasure,
-            recipients=original.recipients,
-        )
+    from candor.privacy import datamap
+
+    original = datamap.declaration_for(Deal)
+    extra = Share(taxonomy.LOCATION_PROVIDER, ("address",), taxonomy.LOCATION_FEATURES, taxonomy.CONSENT)
+    datamap._declarations[Deal] = replace(original, recipients=(*original.recipients, extra))
+    yield
+    datamap._declarations[Deal] = original
+
+
+def test_a_share_resting_on_consent_waits_for_it(django_user_model, location_share):
+    user = django_user_model.objects.create_user(username="locator")
+    deal = make_deal(user, address="北京市朝阳区建国路88号")
+    with pytest.raises(ConsentRequired):
+        disclosure.disclose(taxonomy.LOCATION_PROVIDER, deal, taxonomy.LOCATION_FEATURES)
+    assert not DisclosureRecord.objects.exists()
+    consent.grant(user.pk, taxonomy.LOCATION_FEATURES, channel=consent.Channel.WEB)
+    payload = disclosure.disclose(taxonomy.LOCATION_PROVIDER, deal, taxonomy.LOCATION_FEATURES)
+    assert payload == {"address": "北京市朝阳区建国路88号"}
