@@ -28,8 +28,9 @@ from candor.privacy.processing import processing
 
 PERMISSION = "privacy.reveal_personal_data"
 PURPOSE = "staff_reveal"
-# A reference to look up, with no room for prose. "\-" keeps it valid as an HTML pattern too.
-TICKET = re.compile(r"[A-Za-z0-9\-]{1,32}")
+# A reference to look up, with no room for prose, starting with a letter so that a bare phone
+# number is refused. "\-" keeps it valid as an HTML pattern too.
+TICKET = re.compile(r"[A-Za-z][A-Za-z0-9\-]{0,31}")
 
 
 class Reason(models.TextChoices):

@@ -12,12 +12,16 @@ import io
 import zipfile
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
+from django.test import Client
 
-from candor.privacy import crypto, datamap, disclosure, rights, taxonomy
+from candor.privacy import consent, crypto, datamap, disclosure, rights, taxonomy
 from candor.privacy.crypto import RestrictedData
 from candor.privacy.datamap import KeyClass, OnErasure
 from candor.privacy.processing import processing
+from candor.privacy.reveal import reveal
 from tests.privacy.planting import UNPLANTABLE, plant_subject, plantable
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,9 +59,17 @@ def test_export_then_erase_leaves_no_planted_value(tmp_path):
     planted = plant_subject()
     subject = planted.user.pk
     assert len(planted.values) >= 15
-    # Some core activity about the subject, so its ledgers are part of the proof too.
+    # Ordinary life around the subject, so sessions and the core's ledgers are part of the
+    # proof too: a login, a consent, a disclosure, a staff reveal.
     deal = planted.rows["privacy_app.Deal"]
     disclosure.disclose(taxonomy.LOGISTICS, deal, taxonomy.DELIVERY)
+    consent.grant(subject, taxonomy.MARKETING_PUSH, channel=consent.Channel.WEB, evidence={"page": "/me/"})
+    Client().force_login(planted.user)
+    staff = get_user_model().objects.create_user(username="officer", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="reveal_personal_data"))
+    staff = get_user_model().objects.get(pk=staff.pk)
+    shown = reveal(actor=staff, obj=deal, field="recipient_phone", reason="delivery_problem", ticket="CS-1")
+    assert shown == planted.values["privacy_app.Deal.recipient_phone"]
 
     archive = zipfile.ZipFile(io.BytesIO(rights.export(subject, language="en")))
     exported = "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())

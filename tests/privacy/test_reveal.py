@@ -466,3 +466,10 @@ def test_accounts_cannot_be_deleted_in_the_admin(admin_client, member):
     )
     assert get_user_model().objects.filter(pk=member.pk).exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_a_bare_phone_number_is_no_ticket():
+    from candor.privacy import reveal as reveal_module
+
+    assert reveal_module.TICKET.fullmatch("CS-2026-0001")
+    assert not reveal_module.TICKET.fullmatch("13812348000")
