@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("CANDOR_WEB_THREADS", "8")),
+            default=int(os.environ.get("CANDOR_WEB_THREADS", "4")),
             help="blocking threads per worker (Django views run there)",
         )
 
