@@ -279,7 +279,7 @@ def put(source: Path, *, copy: bool) -> None:
 
 
 class Timings:
-    """Per-statement wall time (an execute_wrapper), to show the sweep's own statement alone."""
+    """Per-statement wall time (an execute_wrapper), to show the sweep's own statements alone."""
 
     def __init__(self) -> None:
         self.statements: list[tuple[str, float]] = []
@@ -306,7 +306,7 @@ def sweep_once(case: Case, now: datetime) -> tuple[float, float, int, int, str]:
     app_label, model_name = case.model.split(".")
     own = f"{app_label}_{model_name.lower()}"
     own_s = sum(t for sql, t in timings.statements if sql.startswith(("UPDATE", "DELETE")) and own in sql)
-    swept = next((r.rows for r in results if r.model == case.model), -1)
+    swept = next((r.rows for r in results if r.label == case.model), -1)
     return seconds, own_s, len(timings.statements), swept, case.check()
 
 
@@ -371,7 +371,8 @@ def measure_case(case: Case, rows: int, rounds: int, empty: Path, scratch: Path)
     verb = case.statement
     print(
         f"retention.sweep {case.name} [{connection.display_name}, {rows:,} {case.model} rows, {expected:,} "
-        f"expired]: {sweep_s:.2f} s, {queries} queries (its one {verb} {own_s:.2f} s)  (ratio {ratio:.2f} vs "
+        f"expired]: {sweep_s:.2f} s, {queries} queries (its {verb} statements {own_s:.2f} s)  "
+        f"(ratio {ratio:.2f} vs "
         f"baseline raw SQL {verb} of the same rows, {case.same}, {raw_s:.2f} s)  "
         f"goal ≤ {GOAL_RATIO:.0f}×: {'met' if ratio <= GOAL_RATIO else 'NOT met'}",
         flush=True,

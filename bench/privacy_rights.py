@@ -259,7 +259,7 @@ def erase_baseline(subject: int) -> int:
         (f"UPDATE {review_table} SET author_name = %s, contact_email = '', body = '' WHERE user_id = %s",
          ["匿名用户", subject]),
         (f"UPDATE {user_table} SET username = 'erased-' || id, password = '!erased', email = '', "
-         "nickname = '', language = '', last_login = NULL WHERE id = %s", [subject]),
+         "nickname = '', language = '', last_login = NULL, is_active = FALSE WHERE id = %s", [subject]),
         (f"UPDATE {key_table} SET wrapped = NULL, state = 'shredded', shredded_at = %s "
          "WHERE subject_id = %s AND key_class = 'profile' AND state <> 'shredded'", [now, subject]),
         (f"UPDATE {key_table} SET state = 'restricted', restricted_until = %s "
