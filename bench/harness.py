@@ -579,3 +579,40 @@ def report(name: str, result: LoadResult, baseline: LoadResult) -> None:
         f"p99 {result.p99_ms:.1f} ms{errors}",
         flush=True,
     )
+
+
+# --- benchmarks that run in a child process with their own Django -----------------------------
+
+
+def run_child(ctx: Context, name: str, *extra: str) -> None:
+    """Run ``bench.privacy_<name>`` in a child process with the harness's scrubbed environment:
+    each sets Django up on its own scratch database, which a process can do only once."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.privacy_{name}", "--dir", str(ctx.workdir / name), *extra],
+        cwd=ROOT,
+        env=ctx.env,
+        check=False,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"{name} benchmark failed with exit status {done.returncode}")
+
+
+def setup_django(
+    scratch: Path, database: str, *, settings: str = "tests.settings", database_url: str | None = None
+) -> None:
+    """In the child, before Django reads its settings: a throw-away ``var/`` and SQLite file
+    (or the scratch ``database_url`` given), whatever the caller's environment says, and by
+    default the settings that install the test-only models."""
+    for name in ("DATABASE_URL", "REDIS_URL", "CANDOR_MASTER_KEY"):
+        os.environ.pop(name, None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE=settings,
+        CANDOR_VAR_DIR=str(scratch / "var"),
+        CANDOR_SQLITE_PATH=str(scratch / database),
+    )
+    import django
+
+    django.setup()

@@ -16,9 +16,7 @@ disk. Each is timed twice after a warm-up scan, best kept, as CPU noise only eve
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT, BenchError, Context
+from bench.harness import Context, run_child, setup_django
 
 EVENTS = 1_000_000
 GOAL_SECONDS = 5.0
@@ -58,14 +56,7 @@ DETAILS: list[dict[str, Any]] = [
 
 
 def run(ctx: Context) -> None:
-    """The harness entry: run the benchmark in a child with the harness's scrubbed environment."""
-    workdir = ctx.workdir / "audit"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.privacy_audit", "--dir", str(workdir), "--events", str(EVENTS)],
-        cwd=ROOT, env=ctx.env, check=False, timeout=600,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise BenchError(f"audit benchmark failed with exit status {done.returncode}")
+    run_child(ctx, "audit", "--events", str(EVENTS))
 
 
 def events(count: int) -> Iterator[tuple[Any, ...]]:
@@ -185,18 +176,7 @@ def main(argv: list[str]) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
     for stale in scratch.glob("audit.sqlite3*"):  # a kept --dir from an earlier run
         stale.unlink()
-    # Before Django reads its settings: a throw-away var/ and SQLite file, whatever the caller's
-    # environment says, so the developer's database is never touched.
-    for name in ("DATABASE_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        CANDOR_VAR_DIR=str(scratch / "var"),
-        CANDOR_SQLITE_PATH=str(scratch / "audit.sqlite3"),
-    )
-    import django
-
-    django.setup()
+    setup_django(scratch, "audit.sqlite3", settings="bench.settings")
     try:
         return measure(args.events)
     finally:

@@ -18,9 +18,7 @@ request), which isolates the AES-GCM cost from the extra query.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT, BenchError, Context
+from bench.harness import BenchError, Context, run_child, setup_django
 
 PAGE = 20
 ROWS = 1_000
@@ -37,14 +35,7 @@ GOAL_EXTRA_QUERIES = 1
 
 
 def run(ctx: Context) -> None:
-    """The harness entry: run the benchmark in a child with the harness's scrubbed environment."""
-    workdir = ctx.workdir / "crypto"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.privacy_crypto", "--dir", str(workdir)],
-        cwd=ROOT, env=ctx.env, check=False, timeout=600,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise BenchError(f"crypto benchmark failed with exit status {done.returncode}")
+    run_child(ctx, "crypto")
 
 
 def tables() -> list[Any]:
@@ -267,20 +258,7 @@ def main(argv: list[str]) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
     for stale in scratch.glob("crypto.sqlite3*"):  # a kept --dir from an earlier run
         stale.unlink()
-    # Before Django reads its settings: a throw-away var/ and SQLite file, whatever the caller's
-    # environment says, and the settings that install the test-only models.
-    for name in ("DATABASE_URL", "REDIS_URL", "CANDOR_MASTER_KEY"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        CANDOR_VAR_DIR=str(scratch / "var"),
-        CANDOR_SQLITE_PATH=str(scratch / "crypto.sqlite3"),
-    )
-    if args.postgres:
-        os.environ["DATABASE_URL"] = args.postgres
-    import django
-
-    django.setup()
+    setup_django(scratch, "crypto.sqlite3", database_url=args.postgres)
     try:
         return measure(args.rows, args.calls, args.rounds)
     finally:

@@ -30,7 +30,6 @@ import base64
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT, BenchError, Context
+from bench.harness import Context, run_child, setup_django
 
 ROWS = 1_000_000
 USERS = 10_000  # the first half are erased
@@ -51,14 +50,7 @@ DB_NAME = "retention.sqlite3"
 
 
 def run(ctx: Context) -> None:
-    """The harness entry: run the benchmark in a child with the harness's scrubbed environment."""
-    workdir = ctx.workdir / "retention"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.privacy_retention", "--dir", str(workdir)],
-        cwd=ROOT, env=ctx.env, check=False, timeout=600,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise BenchError(f"retention benchmark failed with exit status {done.returncode}")
+    run_child(ctx, "retention")
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -410,18 +402,7 @@ def main(argv: list[str]) -> int:
     for pattern in (f"{DB_NAME}*", "empty.sqlite3*", "*-pristine.sqlite3*"):  # a kept --dir
         for stale in scratch.glob(pattern):
             stale.unlink()
-    # Before Django reads its settings: a throw-away var/ and SQLite file, whatever the caller's
-    # environment says, and the settings that install the test-only models.
-    for name in ("DATABASE_URL", "REDIS_URL", "CANDOR_MASTER_KEY"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        CANDOR_VAR_DIR=str(scratch / "var"),
-        CANDOR_SQLITE_PATH=str(scratch / DB_NAME),
-    )
-    import django
-
-    django.setup()
+    setup_django(scratch, DB_NAME)
     try:
         return measure(args.rows, max(1, args.rounds), args.case or [c.name for c in CASES], scratch)
     finally:

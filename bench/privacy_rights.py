@@ -29,9 +29,7 @@ import argparse
 import hashlib
 import io
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +39,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT, BenchError, Context
+from bench.harness import Context, run_child, setup_django
 
 GOAL_SECONDS = 1.0
 OTHER_SUBJECTS = 20
@@ -67,14 +65,7 @@ DB_NAME = "rights.sqlite3"
 
 
 def run(ctx: Context) -> None:
-    """The harness entry: run the benchmark in a child with the harness's scrubbed environment."""
-    workdir = ctx.workdir / "rights"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.privacy_rights", "--dir", str(workdir)],
-        cwd=ROOT, env=ctx.env, check=False, timeout=600,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise BenchError(f"rights benchmark failed with exit status {done.returncode}")
+    run_child(ctx, "rights")
 
 
 # --- the data ------------------------------------------------------------------------------------
@@ -408,18 +399,7 @@ def main(argv: list[str]) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
     for stale in [*scratch.glob(f"{DB_NAME}*"), *scratch.glob("pristine.sqlite3*")]:  # a kept --dir
         stale.unlink()
-    # Before Django reads its settings: a throw-away var/ and SQLite file, whatever the caller's
-    # environment says, and the settings that install the test-only models.
-    for name in ("DATABASE_URL", "REDIS_URL", "CANDOR_MASTER_KEY"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="tests.settings",
-        CANDOR_VAR_DIR=str(scratch / "var"),
-        CANDOR_SQLITE_PATH=str(scratch / DB_NAME),
-    )
-    import django
-
-    django.setup()
+    setup_django(scratch, DB_NAME)
     try:
         return measure(max(1, args.runs))
     finally:
