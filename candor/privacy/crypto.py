@@ -139,8 +139,11 @@ class _OpeningAttribute(models.query_utils.DeferredAttribute):
         data, name = instance.__dict__, self.field.attname
         value = data[name] if name in data else super().__get__(instance, cls)
         if type(value) is Sealed:
-            declaration = _declaration(instance)
-            owner = (declaration.subject_id_of(instance), str(declaration.key_class))
+            # Whose key should open the row's values: worked out once per row, not per value.
+            owner = data.get(_OWNER)
+            if owner is None:
+                declaration = _declaration(instance)
+                owner = data[_OWNER] = (declaration.subject_id_of(instance), declaration.key_class.value)
             plain, keep = keyring.open_token(value.token, value.context, owner, value.key_pk)
             # Restricted values are re-checked on every read; destroyed ones stay sealed, so
             # saving the row keeps the (unreadable) ciphertext instead of writing NULL.
@@ -150,6 +153,7 @@ class _OpeningAttribute(models.query_utils.DeferredAttribute):
         return value
 
 
+_OWNER = "_candor_owner"  # per loaded row: (subject id, key class) of its values
 _AFTER_INSERT = "_candor_encrypt_after_insert"
 
 

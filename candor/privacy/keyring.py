@@ -337,6 +337,7 @@ def key_id_of(token: str) -> int | None:
     return int(digits) if end > 5 and digits.isascii() and digits.isdigit() else None
 
 
+@lru_cache(maxsize=8192)
 def _aad(context: str, key_pk: int) -> bytes:
     # Binds a ciphertext to its column and key: moved to another column or subject, it fails.
     return f"{context}#{key_pk}".encode()
