@@ -21,6 +21,8 @@ from candor.errors import CandorError
 
 logger = logging.getLogger(__name__)
 
+API_PREFIX = "/api/"  # every path under it answers errors in the shape below
+
 
 class ErrorOut(Schema):
     code: str

@@ -11,9 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from candor.api.errors import error_response
-
-API_PREFIX = "/api/"
+from candor.api.errors import API_PREFIX, error_response
 
 
 class ApiErrorShapeMiddleware:

@@ -23,10 +23,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from candor.api.errors import error_response
+from candor.api.errors import API_PREFIX, error_response
 from candor.privacy import policy
-
-API_PREFIX = "/api/"
 
 # URL names whose exact path stays open.
 OPEN_PATHS: tuple[str, ...] = (

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from candor.api.errors import API_PREFIX
 from candor.errors import CandorError
 
 
@@ -22,7 +23,7 @@ class CandorErrorPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, CandorError) or request.path.startswith("/api/"):
+        if not isinstance(exception, CandorError) or request.path.startswith(API_PREFIX):
             return None
         return render(
             request,
