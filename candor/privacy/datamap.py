@@ -9,8 +9,8 @@ declared fails ``manage.py check`` (see ``checks.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +50,8 @@ class Pi:
     """One declared personal-information field."""
 
     category: Category
-    purposes: tuple[Purpose, ...]
+    _: KW_ONLY
+    purposes: Sequence[Purpose]
     encrypt: bool = False
     mask: str | None = None  # a kind from masking.MASKS: phone, name, id_number, email, address …
     required: bool = True  # False: the function works without it (C000-03 landline and email)
@@ -59,29 +60,9 @@ class Pi:
     hashed: bool = False  # stored only as a one-way hash (a password): not "in clear"
     anonymize: Any = AUTO  # the value (or expression) that replaces it when anonymized
 
-    def __init__(
-        self,
-        category: Category,
-        *,
-        purposes: Iterable[Purpose],
-        encrypt: bool = False,
-        mask: str | None = None,
-        required: bool = True,
-        sensitive: bool | None = None,
-        label: Promise | str | None = None,
-        hashed: bool = False,
-        anonymize: Any = AUTO,
-    ) -> None:
-        # Frozen dataclass with keyword-only, iterable-friendly construction.
-        object.__setattr__(self, "category", category)
-        object.__setattr__(self, "purposes", tuple(purposes))
-        object.__setattr__(self, "encrypt", encrypt)
-        object.__setattr__(self, "mask", mask)
-        object.__setattr__(self, "required", required)
-        object.__setattr__(self, "sensitive", sensitive)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "hashed", hashed)
-        object.__setattr__(self, "anonymize", anonymize)
+    def __post_init__(self) -> None:
+        # Declarations pass lists; a frozen declaration keeps a tuple.
+        object.__setattr__(self, "purposes", tuple(self.purposes))
 
     @property
     def is_sensitive(self) -> bool:

@@ -10,7 +10,7 @@ list shows its empty state rather than a hand-written claim.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -25,29 +25,14 @@ class ThirdParty:
     name: Text  # e.g. the SDK's product name
     operator: Text  # the company that runs it
     function: Text  # what Candor uses it for
-    data_items: tuple[Text, ...]
+    data_items: Sequence[Text]
     policy_url: str
     recipient: Recipient  # which kind of recipient of the sharing list it is
     method: Text = ""  # how it collects (SDK embedded in the app, server-to-server call …)
 
-    def __init__(
-        self,
-        name: Text,
-        operator: Text,
-        function: Text,
-        data_items: Iterable[Text],
-        policy_url: str,
-        recipient: Recipient,
-        method: Text = "",
-    ) -> None:
-        # Frozen dataclass that accepts any iterable of data items.
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "operator", operator)
-        object.__setattr__(self, "function", function)
-        object.__setattr__(self, "data_items", tuple(data_items))
-        object.__setattr__(self, "policy_url", policy_url)
-        object.__setattr__(self, "recipient", recipient)
-        object.__setattr__(self, "method", method)
+    def __post_init__(self) -> None:
+        # Registrations pass any iterable of data items; a frozen entry keeps a tuple.
+        object.__setattr__(self, "data_items", tuple(self.data_items))
 
 
 _parties: list[ThirdParty] = []
