@@ -26,7 +26,7 @@ makemessages: $(STAMP)
 	cd candor && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete -v 0
 
 run: $(STAMP) $(MO)
-	$(BIN)/candor demo
+	CANDOR_SIMULATORS=1 $(BIN)/candor demo
 
 # Debian's Chromium for the browser tests (never a browser download of Playwright's own).
 browser:

@@ -56,8 +56,22 @@ INSTALLED_APPS = [
     "csp",
     "candor.privacy",
     "candor.accounts",
+    "candor.verification",
+    "candor.identity",
+    "candor.addresses",
+    "candor.devices",
+    "candor.staff",
+    "candor.sociallogin",
     "candor.storefront",
     "candor.ops",
+    # --- third-party login (owner: candor.sociallogin) ---
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
+    # --- staff multi-factor authentication (owner: candor.staff) ---
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -68,8 +82,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "candor.privacy.crypto.KeyCacheMiddleware",
     "candor.privacy.middleware.PolicyConsentMiddleware",
+    "candor.identity.middleware.GuardianGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -154,6 +171,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_REDIRECT_URL = "storefront:me"
 LOGOUT_REDIRECT_URL = "storefront:home"
 
@@ -223,3 +244,15 @@ CANDOR_CONTACT = {
     "phone": os.environ.get("CANDOR_CONTACT_PHONE", "400-000-0000"),
     "address": os.environ.get("CANDOR_CONTACT_ADDRESS", ""),
 }
+
+# --- Accounts: codes, outside parties, simulators -----------------------------------------------
+# The simulators (/_sim/…) and the dev outbox page stand in for SMS gateways, the identity
+# authority and WeChat/QQ in the demo and the tests. Production switches them off and points
+# each adapter at the real endpoint with real credentials.
+CANDOR_SIMULATORS = env_bool("CANDOR_SIMULATORS")  # `make run` and the tests switch them on
+
+# --- verification (owner: candor.verification) ---
+# --- identity (owner: candor.identity) ---
+# --- sociallogin / allauth (owner: candor.sociallogin) ---
+# --- staff MFA (owner: candor.staff) ---
+# --- addresses, devices (owner: candor.addresses, candor.devices) ---

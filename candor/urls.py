@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -16,7 +17,17 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="storefront/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("privacy/", include("candor.privacy.urls")),
+    path("accounts/", include("candor.accounts.urls")),
+    path("accounts/identity/", include("candor.identity.urls")),
+    path("accounts/addresses/", include("candor.addresses.urls")),
+    path("accounts/devices/", include("candor.devices.urls")),
+    path("accounts/verification/", include("candor.verification.urls")),
+    path("accounts/connect/", include("candor.sociallogin.urls")),
+    path("staff/", include("candor.staff.urls")),
     path("", include("candor.storefront.urls")),
 ]
+
+if settings.CANDOR_SIMULATORS:
+    urlpatterns.insert(0, path("_sim/", include("candor.integrations.urls")))
 
 handler500 = "candor.storefront.views.server_error"

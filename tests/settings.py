@@ -7,3 +7,6 @@ from candor.settings import INSTALLED_APPS
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.privacy_app"]
 # Fast hashing keeps the suite quick; argon2 itself is exercised by the accounts tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The demo's stand-ins for SMS gateways, the identity authority and WeChat/QQ.
+CANDOR_SIMULATORS = True

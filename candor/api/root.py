@@ -11,8 +11,14 @@ from ninja import NinjaAPI, Router, Schema
 
 from candor import __version__
 from candor.accounts.api import router as accounts_router
+from candor.addresses.api import router as addresses_router
+from candor.devices.api import router as devices_router
+from candor.identity.api import router as identity_router
 from candor.api import errors
 from candor.privacy.api import router as privacy_router
+from candor.sociallogin.api import router as sociallogin_router
+from candor.staff.api import router as staff_router
+from candor.verification.api import router as verification_router
 
 api = NinjaAPI(
     title="Candor API",
@@ -41,3 +47,9 @@ def ping(request: HttpRequest) -> dict[str, object]:
 api.add_router("/v1/", v1)
 api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", privacy_router)
+api.add_router("/v1/", verification_router)
+api.add_router("/v1/", identity_router)
+api.add_router("/v1/", addresses_router)
+api.add_router("/v1/", devices_router)
+api.add_router("/v1/", sociallogin_router)
+api.add_router("/v1/", staff_router)

@@ -1,0 +1,1 @@
+"""Device and network data recorded at registration and login."""

@@ -1,0 +1,1 @@
+"""Real-name verification, face verification and guardian consent for minors."""

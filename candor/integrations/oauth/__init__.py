@@ -1,0 +1,1 @@
+"""WeChat and QQ OAuth 2.0 simulators."""

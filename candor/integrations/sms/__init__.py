@@ -1,0 +1,1 @@
+"""SMS gateways: Aliyun and Tencent Cloud adapters and a simulator."""

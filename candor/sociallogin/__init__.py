@@ -1,0 +1,1 @@
+"""WeChat and QQ login and binding through django-allauth."""

@@ -1,0 +1,1 @@
+"""Least-privilege staff groups and multi-factor authentication for the back office."""

@@ -1,0 +1,1 @@
+"""One-time codes sent by SMS (and the dev outbox of SMS and e-mail)."""

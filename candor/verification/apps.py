@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerificationConfig(AppConfig):
+    name = "candor.verification"
+    label = "verification"
+    verbose_name = _("Verification codes")
