@@ -12,9 +12,9 @@ from ninja import NinjaAPI, Router, Schema
 from candor import __version__
 from candor.accounts.api import router as accounts_router
 from candor.addresses.api import router as addresses_router
+from candor.api import errors
 from candor.devices.api import router as devices_router
 from candor.identity.api import router as identity_router
-from candor.api import errors
 from candor.privacy.api import router as privacy_router
 from candor.sociallogin.api import router as sociallogin_router
 from candor.staff.api import router as staff_router
