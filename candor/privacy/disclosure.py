@@ -9,6 +9,7 @@ in the same transaction, so the user can see who received what.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.db import models, transaction
@@ -75,6 +76,8 @@ def jsonable(value: Any) -> Any:
         return value.pk
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):  # an uploaded picture: JSON carries it as base64
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
