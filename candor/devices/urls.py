@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from candor.devices import views
 
 app_name = "devices"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.device_list, name="list"),
+]
