@@ -256,3 +256,7 @@ CANDOR_SIMULATORS = env_bool("CANDOR_SIMULATORS")  # `make run` and the tests sw
 # --- sociallogin / allauth (owner: candor.sociallogin) ---
 # --- staff MFA (owner: candor.staff) ---
 # --- addresses, devices (owner: candor.addresses, candor.devices) ---
+# The admin asks every staff user for a TOTP code (candor.staff.sites). The issuer names Candor
+# in the authenticator app; the admin never shows a device's secret after enrolment.
+OTP_TOTP_ISSUER = "Candor"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from candor.staff import views
 
 app_name = "staff"
-urlpatterns: list = []
+urlpatterns = [
+    path("mfa/", views.mfa, name="mfa"),
+]

@@ -1,0 +1,149 @@
+"""Staff roles, defined here in code, each with the least set of permissions it needs (C002-16).
+
+A role is a Django ``Group`` whose permissions this module owns: ``sync_roles`` gives each
+group exactly the permissions listed below, removing any that were added by hand, so the
+back office cannot drift from what is reviewed here. Permissions are named
+``"app_label.codename"`` because several apps are written in parallel: a permission whose app
+or model does not exist yet is skipped (and reported by ``sync_roles``), and is applied by the
+next ``migrate`` once it exists.
+
+Who may see personal data in clear (``privacy.reveal_personal_data``, with a reason code and an
+audit entry, see ``candor.privacy.reveal``): the privacy officer and customer service. Merchant
+staff never go through the generic reveal: what a merchant needs for delivery and after-sales is
+handed over by the orders flow through ``disclosure``, limited to their own orders. The
+administrator manages staff accounts and their second factors but reads no one's data in clear.
+
+Group names are stable English identifiers (the sync finds a group by its name); the label a
+person reads is ``Role.label``, translated (zh-Hans / en).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from candor.privacy.reveal import PERMISSION as REVEAL
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    name: str  # the Group's name: stable, never translated
+    label: Promise
+    description: Promise
+    permissions: tuple[str, ...] = field(default=())
+
+
+def _view(*models: str) -> tuple[str, ...]:
+    """``"app.model"`` -> ``"app.view_model"``."""
+    return tuple(f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in models)
+
+
+CUSTOMER_SERVICE = Role(
+    "customer_service",
+    "Customer service",
+    _("Customer service"),
+    _("Answers customers: finds the account and its addresses, reveals a value with a reason."),
+    permissions=(
+        REVEAL,
+        *_view("accounts.user", "accounts.profile", "addresses.address"),
+    ),
+)
+
+MERCHANT_STAFF = Role(
+    "merchant_staff",
+    "Merchant staff",
+    _("Merchant staff"),
+    _("Works on a merchant's catalog; never reveals personal data."),
+    permissions=(
+        # Forward declarations for the catalog app; applied once it exists. Orders are handed to
+        # merchants by the orders flow (their own orders only), not through a model permission.
+        "catalog.view_product",
+        "catalog.add_product",
+        "catalog.change_product",
+    ),
+)
+
+PRIVACY_OFFICER = Role(
+    "privacy_officer",
+    "Privacy officer",
+    _("Privacy officer"),
+    _("Reads the privacy ledgers and the data map, reveals a value with a reason."),
+    permissions=(
+        REVEAL,
+        *_view(
+            "privacy.auditevent",
+            "privacy.consentrecord",
+            "privacy.disclosurerecord",
+            "privacy.datakey",
+            "privacy.erasurerecord",
+            "privacy.policyversion",
+            "accounts.user",
+            "accounts.profile",
+            "addresses.address",
+            "identity.realnameverification",
+            "identity.guardianship",
+            "devices.device",
+            "socialaccount.socialaccount",
+            "otp_totp.totpdevice",
+        ),
+    ),
+)
+
+ADMINISTRATOR = Role(
+    "administrator",
+    "Administrator",
+    _("Administrator"),
+    _("Opens staff accounts, gives them roles and resets a lost second factor; reveals nothing."),
+    permissions=(
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "auth.view_group",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+    ),
+)
+
+ROLES: tuple[Role, ...] = (CUSTOMER_SERVICE, MERCHANT_STAFF, PRIVACY_OFFICER, ADMINISTRATOR)
+
+
+def role(code: str) -> Role:
+    return next(r for r in ROLES if r.code == code)
+
+
+def _permissions(names: Iterable[str], using: str) -> tuple[list[Permission], list[str]]:
+    """The existing ``Permission`` rows for ``"app_label.codename"`` names, and the missing names."""
+    pairs = [tuple(n.split(".", 1)) for n in names]
+    if not pairs:
+        return [], []
+    query = Q()
+    for app_label, codename in pairs:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.using(using).filter(query).select_related("content_type")
+    }
+    wanted = [f"{a}.{c}" for a, c in pairs]
+    return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]
+
+
+def sync_roles(*, using: str = "default") -> dict[str, list[str]]:
+    """Create the role groups and give each exactly its listed permissions that exist.
+
+    Idempotent: running it again changes nothing. Returns ``{role code: missing permissions}``
+    for the permissions whose app or model does not exist (yet)."""
+    missing: dict[str, list[str]] = {}
+    with transaction.atomic(using=using):
+        for r in ROLES:
+            group, _created = Group.objects.using(using).get_or_create(name=r.name)
+            perms, absent = _permissions(r.permissions, using)
+            group.permissions.set(perms)
+            missing[r.code] = absent
+    return missing
