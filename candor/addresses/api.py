@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from candor.addresses import selectors, services
@@ -102,9 +102,9 @@ def address_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/addresses", response={201: AddressOut, **ERRORS}, summary="Add an address")
-def address_create(request: HttpRequest, payload: AddressCreateIn) -> tuple[int, dict[str, Any]]:
+def address_create(request: HttpRequest, payload: AddressCreateIn) -> Status[dict[str, Any]]:
     address = services.address_create(user=request.user, **payload.dict())
-    return 201, _out(address)
+    return Status(201, _out(address))
 
 
 @router.get("/addresses/{int:address_id}", response={200: AddressOut, 401: ErrorOut, 404: ErrorOut})
@@ -119,9 +119,9 @@ def address_update(request: HttpRequest, address_id: int, payload: AddressUpdate
 
 
 @router.delete("/addresses/{int:address_id}", response={204: None, 401: ErrorOut, 404: ErrorOut})
-def address_delete(request: HttpRequest, address_id: int) -> tuple[int, None]:
+def address_delete(request: HttpRequest, address_id: int) -> Status[None]:
     services.address_delete(user=request.user, address_id=address_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(

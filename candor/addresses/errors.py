@@ -25,7 +25,7 @@ class AddressLimitReached(CandorError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(
-            _("You can keep at most %(limit)d addresses. Delete one before adding another.")
+            _("You can keep at most %(limit)s addresses. Delete one before adding another.")
             % {"limit": limit}
         )
 
