@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.weixin",
+    "candor.sociallogin.providers.qq",  # allauth has no QQ provider
     # --- staff multi-factor authentication (owner: candor.staff) ---
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -254,6 +255,46 @@ CANDOR_SIMULATORS = env_bool("CANDOR_SIMULATORS")  # `make run` and the tests sw
 # --- verification (owner: candor.verification) ---
 # --- identity (owner: candor.identity) ---
 # --- sociallogin / allauth (owner: candor.sociallogin) ---
+# WeChat and QQ login and binding through django-allauth, and nothing else of allauth: Candor's
+# own pages register and log in (candor/sociallogin/adapter.py says how allauth is fenced in).
+ACCOUNT_ADAPTER = "candor.sociallogin.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "candor.sociallogin.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # no allauth sign-up form: the account name is generated
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False  # nothing after login needs the platform's tokens (C002-17)
+# Apps come from the environment (never from SocialApp rows). Endpoints default to the
+# simulators when CANDOR_SIMULATORS is on and to the real platforms otherwise; set
+# CANDOR_WECHAT_*_URL / CANDOR_QQ_*_URL to override one (candor/sociallogin/providers/endpoints.py).
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        "provider_class": "candor.sociallogin.providers.weixin.provider.WeChatProvider",
+        "SCOPE": ["snsapi_login"],
+        "APP": {
+            "client_id": os.environ.get("CANDOR_WECHAT_APPID", "wxcandor0demo0001"),
+            "secret": os.environ.get("CANDOR_WECHAT_SECRET", "candor-demo-wechat-secret"),
+        },
+        "ENDPOINTS": {
+            "authorize": os.environ.get("CANDOR_WECHAT_AUTHORIZE_URL", ""),
+            "access_token": os.environ.get("CANDOR_WECHAT_TOKEN_URL", ""),
+            "userinfo": os.environ.get("CANDOR_WECHAT_USERINFO_URL", ""),
+        },
+    },
+    "qq": {
+        "SCOPE": ["get_user_info"],
+        "APP": {
+            "client_id": os.environ.get("CANDOR_QQ_APPID", "101000001"),
+            "secret": os.environ.get("CANDOR_QQ_APPKEY", "candor-demo-qq-appkey"),
+        },
+        "ENDPOINTS": {
+            "authorize": os.environ.get("CANDOR_QQ_AUTHORIZE_URL", ""),
+            "access_token": os.environ.get("CANDOR_QQ_TOKEN_URL", ""),
+            "me": os.environ.get("CANDOR_QQ_ME_URL", ""),
+            "userinfo": os.environ.get("CANDOR_QQ_USERINFO_URL", ""),
+        },
+    },
+}
 # --- staff MFA (owner: candor.staff) ---
 # --- addresses, devices (owner: candor.addresses, candor.devices) ---
 # The admin asks every staff user for a TOTP code (candor.staff.sites). The issuer names Candor

@@ -1,0 +1,1 @@
+"""Candor's WeChat and QQ providers for allauth: endpoints from settings, profiles cut down."""

@@ -1,0 +1,5 @@
+from allauth.socialaccount.providers.oauth2.urls import default_urlpatterns
+
+from candor.sociallogin.providers.qq.provider import QQProvider
+
+urlpatterns = default_urlpatterns(QQProvider)
