@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests import staff_login
+
+# The admin asks for a verified second factor: pytest-django's admin_client, past it.
+admin_client = staff_login.admin_client
+
 ZH_TITLE = "在一家对您的数据说真话的商城购物"
 EN_TITLE = "Shop with a mall that tells you the truth about your data"
 

@@ -31,9 +31,12 @@ from candor.privacy.reveal import (
     reveal,
 )
 from candor.urls import urlpatterns as project_urls
+from tests import staff_login
 from tests.privacy_app.crypto_models import Person, Receipt
 
 pytestmark = pytest.mark.django_db
+# The admin asks for a verified second factor: pytest-django's admin_client, past it.
+admin_client = staff_login.admin_client
 
 PHONE = "13812348000"
 REASON = Reason.DELIVERY_PROBLEM
