@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from candor.addresses.models import Address
 
 
-def _text(label: str, autocomplete: str, max_length: int, **attrs: str) -> forms.CharField:
+def _text(label: Any, autocomplete: str, max_length: int, **attrs: Any) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
