@@ -103,7 +103,7 @@ def address_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/addresses", response={201: AddressOut, **ERRORS}, summary="Add an address")
 def address_create(request: HttpRequest, payload: AddressCreateIn) -> Status[dict[str, Any]]:
-    address = services.address_create(user=request.user, **payload.dict())
+    address = services.address_create(user=request.user, **payload.model_dump())
     return Status(201, _out(address))
 
 
@@ -114,7 +114,7 @@ def address_get(request: HttpRequest, address_id: int) -> dict[str, Any]:
 
 @router.put("/addresses/{int:address_id}", response={200: AddressOut, **ERRORS}, summary="Change an address")
 def address_update(request: HttpRequest, address_id: int, payload: AddressUpdateIn) -> dict[str, Any]:
-    address = services.address_update(user=request.user, address_id=address_id, **payload.dict())
+    address = services.address_update(user=request.user, address_id=address_id, **payload.model_dump())
     return _out(selectors.address_get(user=request.user, address_id=address.pk))
 
 
