@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "candor.privacy",
     "candor.accounts",
     "candor.verification",
+    "candor.integrations.sms",  # the SMS simulator's outbox (owner: candor.verification)
     "candor.identity",
     "candor.addresses",
     "candor.devices",
@@ -253,6 +254,42 @@ CANDOR_CONTACT = {
 CANDOR_SIMULATORS = env_bool("CANDOR_SIMULATORS")  # `make run` and the tests switch them on
 
 # --- verification (owner: candor.verification) ---
+# One-time codes (candor/verification) and the SMS gateway (candor/integrations/sms, whose
+# docstring lists the variables). Endpoints default to the in-process simulator; without keys in
+# the environment, one laptop key generated into var/ signs for both adapters.
+CANDOR_SMS_GATEWAY = os.environ.get("CANDOR_SMS_GATEWAY", "aliyun")
+_SMS_LAPTOP_KEY = keys.read_or_create(VAR_DIR / "sms_simulator_key", keys.new_secret_key)
+CANDOR_SMS = {
+    "sign_name": os.environ.get("CANDOR_SMS_SIGN_NAME", "Candor"),
+    "aliyun": {
+        "endpoint": os.environ.get("CANDOR_SMS_ALIYUN_ENDPOINT", "inprocess://localhost/_sim/sms/aliyun/"),
+        "key_id": os.environ.get("CANDOR_SMS_ALIYUN_KEY_ID", "candor-laptop"),
+        "key_secret": os.environ.get("CANDOR_SMS_ALIYUN_KEY_SECRET") or _SMS_LAPTOP_KEY,
+        "templates": {"verification_code": os.environ.get("CANDOR_SMS_ALIYUN_TEMPLATE", "SMS_100000001")},
+    },
+    "tencent": {
+        "endpoint": os.environ.get("CANDOR_SMS_TENCENT_ENDPOINT", "inprocess://localhost/_sim/sms/tencent/"),
+        "secret_id": os.environ.get("CANDOR_SMS_TENCENT_SECRET_ID", "candor-laptop"),
+        "secret_key": os.environ.get("CANDOR_SMS_TENCENT_SECRET_KEY") or _SMS_LAPTOP_KEY,
+        "app_id": os.environ.get("CANDOR_SMS_TENCENT_APP_ID", "1400000001"),
+        "region": os.environ.get("CANDOR_SMS_TENCENT_REGION", "ap-guangzhou"),
+        "templates": {"verification_code": os.environ.get("CANDOR_SMS_TENCENT_TEMPLATE", "100001")},
+    },
+}
+# E-mail: with the simulators, messages go to a table shown on the dev outbox page
+# (/accounts/verification/outbox/); otherwise to SMTP.
+EMAIL_BACKEND = (
+    "candor.verification.mail.OutboxEmailBackend"
+    if CANDOR_SIMULATORS
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("CANDOR_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CANDOR_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CANDOR_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CANDOR_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CANDOR_EMAIL_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("CANDOR_EMAIL_FROM", "Candor <no-reply@candor.example>")
 # --- identity (owner: candor.identity) ---
 # --- sociallogin / allauth (owner: candor.sociallogin) ---
 # WeChat and QQ login and binding through django-allauth, and nothing else of allauth: Candor's

@@ -1,3 +1,60 @@
-from ninja import Router
+"""``POST /api/v1/verification/sms``: send a one-time code to a mobile number.
+
+The answer says that a code was sent, how long it lives and when another may be asked for —
+never the code. CSRF, as for session login (accounts.api): a browser must show Django's CSRF
+token, so a hostile page cannot spend a visitor's address on other people's numbers. App
+clients, which hold no cookie and send none of the ``Sec-Fetch-*`` headers every current
+browser adds (and a page cannot remove), are not asked for one; the per-number and per-address
+limits apply to everyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
+from ninja import Field, Router, Schema
+from ninja.utils import check_csrf
+
+from candor.api.errors import ErrorOut
+from candor.errors import CandorError
+from candor.verification import services
+from candor.verification.models import Purpose
 
 router = Router(tags=["verification"])
+
+
+class CodeIn(Schema):
+    phone: str = Field(min_length=1, max_length=32)
+    purpose: str = Field(min_length=1, max_length=20, description=" | ".join(Purpose.values))
+
+
+class CodeOut(Schema):
+    sent: bool
+    expires_in: int = Field(description="seconds the code stays valid")
+    resend_after: int = Field(description="seconds before another code may be requested")
+
+
+def _require_csrf_from_browsers(request: HttpRequest) -> None:
+    if (request.COOKIES or "sec-fetch-site" in request.headers) and check_csrf(request) is not None:
+        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR as the server saw it; behind a proxy, the deployment sets it from the
+    # proxy's header (candor serve / the reverse proxy), not from a header a client can forge.
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+@router.post(
+    "/verification/sms",
+    response={202: CodeOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="Send a verification code by SMS",
+)
+def sms_code_send(request: HttpRequest, payload: CodeIn) -> tuple[int, dict[str, Any]]:
+    _require_csrf_from_browsers(request)
+    sent = services.code_send(
+        channel="sms", target=payload.phone, purpose=payload.purpose, ip=_client_ip(request)
+    )
+    return 202, {"sent": True, "expires_in": sent.expires_in, "resend_after": sent.resend_after}

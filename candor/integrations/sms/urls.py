@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The SMS providers' simulated endpoints, under /_sim/sms/ (only with CANDOR_SIMULATORS)."""
+
+from django.urls import path
+
+from candor.integrations.sms import views
 
 app_name = "sim_sms"
-urlpatterns: list = []
+urlpatterns = [
+    path("aliyun/", views.aliyun_send, name="aliyun"),
+    path("tencent/", views.tencent_send, name="tencent"),
+]
