@@ -291,6 +291,20 @@ EMAIL_USE_TLS = env_bool("CANDOR_EMAIL_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("CANDOR_EMAIL_FROM", "Candor <no-reply@candor.example>")
 # --- identity (owner: candor.identity) ---
+# The identity authority (Tencent Cloud FaceID, API 3.0). Production sets the real endpoint
+# https://faceid.tencentcloudapi.com/ and its keys; the defaults reach the local simulator.
+CANDOR_IDENTITY_ENDPOINT = os.environ.get(
+    "CANDOR_IDENTITY_ENDPOINT", f"http://127.0.0.1:{os.environ.get('CANDOR_PORT', '8000')}/_sim/identity/"
+)
+CANDOR_IDENTITY_SECRET_ID = os.environ.get("CANDOR_IDENTITY_SECRET_ID", "AKIDcandorsimulator")
+CANDOR_IDENTITY_SECRET_KEY = os.environ.get("CANDOR_IDENTITY_SECRET_KEY", "candor-simulator-secret")
+CANDOR_IDENTITY_REGION = os.environ.get("CANDOR_IDENTITY_REGION", "")
+CANDOR_IDENTITY_TIMEOUT = float(os.environ.get("CANDOR_IDENTITY_TIMEOUT", "10"))
+CANDOR_REALNAME_DAILY_ATTEMPTS = int(os.environ.get("CANDOR_REALNAME_DAILY_ATTEMPTS", "5"))
+CANDOR_FACE_MIN_SIMILARITY = float(os.environ.get("CANDOR_FACE_MIN_SIMILARITY", "70"))  # the document's advice
+CANDOR_FACE_MAX_BYTES = 1_500_000  # stays under the in-memory upload and request-body limits
+# Days a child's account waits for a guardian's consent before it is erased (C004-23).
+CANDOR_GUARDIAN_GRACE_DAYS = int(os.environ.get("CANDOR_GUARDIAN_GRACE_DAYS", "7"))
 # --- sociallogin / allauth (owner: candor.sociallogin) ---
 # WeChat and QQ login and binding through django-allauth, and nothing else of allauth: Candor's
 # own pages register and log in (candor/sociallogin/adapter.py says how allauth is fenced in).

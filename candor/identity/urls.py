@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from candor.identity import views
 
 app_name = "identity"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.realname, name="realname"),
+    path("face/", views.face, name="face"),
+    path("guardian/", views.guardian, name="guardian"),
+    path("guardian/notice/", views.guardian_notice, name="guardian_notice"),
+]

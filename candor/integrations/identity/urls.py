@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+"""The identity authority simulator, mounted at /_sim/identity/ (API 3.0 posts to "/")."""
+
+from django.urls import path
+
+from candor.integrations.identity import simulator
 
 app_name = "sim_identity"
-urlpatterns: list = []
+urlpatterns = [path("", simulator.api, name="api")]
