@@ -88,10 +88,16 @@ PRIVACY_OFFICER = Role(
             "accounts.profile",
             "addresses.address",
             "identity.realnameverification",
+            "identity.faceverification",
             "identity.guardianship",
-            "devices.device",
+            "devices.deviceevent",
+            "account.emailaddress",
             "socialaccount.socialaccount",
             "otp_totp.totpdevice",
+            # failed and successful staff and customer logins: the data-access log analysis
+            "axes.accessattempt",
+            "axes.accessfailurelog",
+            "axes.accesslog",
         ),
     ),
 )
@@ -108,6 +114,9 @@ ADMINISTRATOR = Role(
         "auth.view_group",
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # unlock an account locked out after failed logins
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
     ),
 )
 

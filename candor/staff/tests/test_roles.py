@@ -24,12 +24,15 @@ EXPECTED = {
         "privacy.view_auditevent", "privacy.view_consentrecord", "privacy.view_disclosurerecord",
         "privacy.view_datakey", "privacy.view_erasurerecord", "privacy.view_policyversion",
         "accounts.view_user", "accounts.view_profile", "addresses.view_address",
-        "identity.view_realnameverification", "identity.view_guardianship", "devices.view_device",
+        "identity.view_realnameverification", "identity.view_faceverification",
+        "identity.view_guardianship", "devices.view_deviceevent", "account.view_emailaddress",
         "socialaccount.view_socialaccount", "otp_totp.view_totpdevice",
+        "axes.view_accessattempt", "axes.view_accessfailurelog", "axes.view_accesslog",
     },
     "administrator": {
         "accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",
         "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+        "axes.view_accessattempt", "axes.delete_accessattempt",
     },
 }
 # fmt: on
@@ -78,6 +81,8 @@ def test_the_existing_core_permissions_are_applied():
     assert "privacy.view_auditevent" in _group_perms("Privacy officer")
     assert "accounts.change_user" in _group_perms("Administrator")
     assert "otp_totp.delete_totpdevice" in _group_perms("Administrator")
+    assert "addresses.view_address" in _group_perms("Customer service")
+    assert "identity.view_realnameverification" in _group_perms("Privacy officer")
 
 
 REVEALS = [
