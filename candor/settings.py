@@ -8,6 +8,7 @@ variables, listed with their defaults in the README's configuration table.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     # --- staff multi-factor authentication (owner: candor.staff) ---
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # --- failed-login lockout (owner: candor.accounts) ---
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "candor.accounts.tokens.ApiTokenMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "candor.privacy.crypto.KeyCacheMiddleware",
@@ -94,6 +98,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "candor.api.middleware.ApiErrorShapeMiddleware",
     "candor.storefront.middleware.CandorErrorPageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "candor.urls"
@@ -174,6 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the others
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -237,7 +243,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CANDOR_LOG_LEVEL", "WARNING")},
     # The Huey consumer installs its own handler; propagating would print every line twice.
-    "loggers": {"huey": {"level": "INFO", "propagate": False}},
+    "loggers": {
+        "huey": {"level": "INFO", "propagate": False},
+        # django-axes writes the account name and the address of every failed login at WARNING:
+        # personal data in a log nobody declared. Its errors still reach the log.
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # --- Candor ----------------------------------------------------------------------------------
@@ -252,6 +263,26 @@ CANDOR_CONTACT = {
 # authority and WeChat/QQ in the demo and the tests. Production switches them off and points
 # each adapter at the real endpoint with real credentials.
 CANDOR_SIMULATORS = env_bool("CANDOR_SIMULATORS")  # `make run` and the tests switch them on
+
+# --- accounts (owner: candor.accounts) ---
+# Failed password logins lock the account name from that address for 15 minutes after 5
+# failures (django-axes). Attempts live in the cache only — Redis when REDIS_URL is set, so
+# every worker sees them — and never in a table: they are personal data kept for minutes.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+if not REDIS_URL:
+    # Without Redis, a table every worker process shares (``createcachetable``); the keys are
+    # axes' hashes of account name and address, so the table lists no one.
+    CACHES["axes"] = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "candor_cache"}
+    AXES_CACHE = "axes"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "candor.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "phone"]
+# App clients' bearer tokens (candor.accounts.tokens).
+CANDOR_TOKEN_DAYS = int(os.environ.get("CANDOR_TOKEN_DAYS", "30"))
 
 # --- verification (owner: candor.verification) ---
 # One-time codes (candor/verification) and the SMS gateway (candor/integrations/sms, whose
@@ -347,8 +378,12 @@ SOCIALACCOUNT_PROVIDERS = {
     },
 }
 # --- staff MFA (owner: candor.staff) ---
-# --- addresses, devices (owner: candor.addresses, candor.devices) ---
 # The admin asks every staff user for a TOTP code (candor.staff.sites). The issuer names Candor
 # in the authenticator app; the admin never shows a device's secret after enrolment.
 OTP_TOTP_ISSUER = "Candor"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# --- addresses, devices (owner: candor.addresses, candor.devices) ---
+# How many reverse proxies of ours stand in front of the app: each appends the address it saw
+# to X-Forwarded-For, and only those entries are believed for the client's IP (device log).
+# 0 (the default): the connection's own address; a client's X-Forwarded-For is ignored.
+CANDOR_TRUSTED_PROXY_HOPS = int(os.environ.get("CANDOR_TRUSTED_PROXY_HOPS", "0"))

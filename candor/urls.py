@@ -1,9 +1,11 @@
+from allauth.account.views import ConfirmEmailView
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from candor.accounts.views import PasswordLoginView
 from candor.api.root import api
 
 admin.site.site_header = _("Candor back office")
@@ -14,7 +16,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("login/", auth_views.LoginView.as_view(template_name="storefront/login.html"), name="login"),
+    path(
+        "login/",
+        PasswordLoginView.as_view(),
+        name="login",
+    ),
+    # allauth's e-mail verification link (the name is allauth's, not namespaced).
+    path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("privacy/", include("candor.privacy.urls")),
     path("accounts/", include("candor.accounts.urls")),

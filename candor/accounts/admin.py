@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from candor.accounts.models import User
+from candor.accounts.models import ApiToken, Profile, User
 from candor.privacy.admin_mixins import PrivacyAdminMixin
 
 _ACCOUNT_ID = re.compile(r"#?([0-9]{1,18})")  # "#42" as the masked label prints it, or "42"
@@ -28,7 +28,7 @@ class UserAdmin(PrivacyAdminMixin, BaseUserAdmin):
     ordering = ("-date_joined",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Profile"), {"fields": ("nickname", "email", "language")}),
+        (_("Profile"), {"fields": ("nickname", "phone", "phone_verified_at", "email", "language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -86,3 +86,33 @@ class _MaskedAccount:
 
     def __str__(self) -> str:
         return self.label
+
+
+@admin.register(Profile)
+class ProfileAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+    """Read-only for staff: the person edits their own profile (C003-18)."""
+
+    list_display = ("privacy_label", "gender", "updated_at")
+    exclude = ("avatar",)  # a picture has no masked form; the person sees it on their page
+    search_fields = ("=user__id",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+    """Staff can see that a token exists and revoke it (delete), never read or make one."""
+
+    list_display = ("privacy_label", "created_at", "last_used_at", "expires_at")
+    readonly_fields = ("user", "name", "created_at", "last_used_at", "expires_at")
+    exclude = ("digest",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False

@@ -47,7 +47,13 @@ def looks_personal(field: models.Field[Any, Any]) -> bool:
 
 
 def points_at_user(field: models.Field[Any, Any]) -> bool:
-    return bool(field.is_relation and field.many_to_one and field.related_model is _user_model())
+    # A foreign key or a one-to-one (a profile) both make the row someone's data.
+    return bool(
+        field.is_relation
+        and (field.many_to_one or field.one_to_one)
+        and field.concrete
+        and field.related_model is _user_model()
+    )
 
 
 def _user_model() -> type[models.Model]:

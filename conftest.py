@@ -1,3 +1,5 @@
+"""Fixtures for every test, under tests/ and beside each app (candor/<app>/tests/)."""
+
 from __future__ import annotations
 
 import json

@@ -1,0 +1,39 @@
+"""Request-level steps shared by the pages and the API: the client's address, what happens
+after every login (device record, language), and the e-mail verification link (allauth)."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.http import HttpRequest
+
+from candor.accounts.models import User
+from candor.devices import services as devices
+
+
+def client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: behind a proxy, the proxy sets it (CANDOR_BEHIND_PROXY documents how);
+    # a client-sent X-Forwarded-For would let anyone pick the address the rate limits count.
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def after_login(request: HttpRequest, user: User, *, event: str) -> None:
+    devices.device_record(request=request, user=user, event=event)
+
+
+def send_email_verification(request: HttpRequest, user: User) -> bool:
+    """Send allauth's verification link for the account's address, after the account commits."""
+    if not user.email:
+        return False
+    with transaction.atomic():
+        address, _created = EmailAddress.objects.get_or_create(
+            user=user, email=user.email.lower(), defaults={"primary": True, "verified": False}
+        )
+    if address.verified:
+        return False
+    transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
+    return True
+
+
+def email_verified(user: User) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
