@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 from ninja.utils import check_csrf
 
@@ -60,11 +60,11 @@ def bindings_list(request: HttpRequest) -> list[Any]:
     auth=django_auth,
     summary="Unbind a platform",
 )
-def binding_delete(request: HttpRequest, provider: str) -> tuple[int, None]:
+def binding_delete(request: HttpRequest, provider: str) -> Status[None]:
     if provider not in selectors.PLATFORMS:
         raise UnknownPlatform()
     services.binding_remove(user_id=request.user.pk, provider=provider)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/connect/wechat", response={200: AccountOut, **ERRORS}, summary="Log in with a WeChat app code")

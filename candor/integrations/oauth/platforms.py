@@ -87,11 +87,12 @@ def issue_code(*, platform: str, appid: str, user: FakeUser, scopes: list[str], 
 class Refused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "invalid", "expired" or "used"
+        self.reason = reason  # "invalid", "expired", "used" or "redirect_uri"
 
 
-def redeem_code(code: str, *, platform: str, appid: str) -> dict[str, Any]:
-    """The code's claims; refuses a forged, foreign, expired or already used code."""
+def redeem_code(code: str, *, platform: str, appid: str, redirect_uri: str | None = None) -> dict[str, Any]:
+    """The code's claims; refuses a forged, foreign, expired or already used code, and (QQ) a
+    redirect_uri other than the authorize request's. A refused request does not spend it."""
     try:
         claims = signing.loads(code, salt="sim-oauth-code", max_age=CODE_SECONDS)
     except signing.SignatureExpired as exc:
@@ -100,6 +101,8 @@ def redeem_code(code: str, *, platform: str, appid: str) -> dict[str, Any]:
         raise Refused("invalid") from exc
     if claims.get("p") != platform or claims.get("a") != appid or claims.get("u") not in USERS:
         raise Refused("invalid")
+    if redirect_uri is not None and redirect_uri != claims.get("r"):
+        raise Refused("redirect_uri")
     if not cache.add(f"sim-oauth:spent:{claims['n']}", True, CODE_SECONDS):
         raise Refused("used")
     return claims

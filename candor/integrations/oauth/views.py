@@ -231,13 +231,15 @@ def qq_token(request: HttpRequest) -> HttpResponse:
     if p.get("client_secret") != app["secret"]:
         return _qq_error(request, 100009, "client secret is illegal")
     try:
-        claims = platforms.redeem_code(p.get("code", ""), platform="qq", appid=app["appid"])
+        claims = platforms.redeem_code(
+            p.get("code", ""), platform="qq", appid=app["appid"], redirect_uri=p.get("redirect_uri", "")
+        )
     except Refused as exc:
         if exc.reason == "used":
             return _qq_error(request, 100020, "code is reused error")
+        if exc.reason == "redirect_uri":
+            return _qq_error(request, 100010, "redirect uri is illegal")
         return _qq_error(request, 100019, "code to access token error")
-    if p.get("redirect_uri") != claims["r"]:
-        return _qq_error(request, 100010, "redirect uri is illegal")
     return _qq(
         request,
         {

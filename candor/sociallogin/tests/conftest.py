@@ -28,7 +28,9 @@ class Flow:
         assert page.status_code == 200
         return authorize_url, page
 
-    def login(self, provider: str, *, user: str = "lixiaolong", process: str = "login", decision: str = "allow"):
+    def login(
+        self, provider: str, *, user: str = "lixiaolong", process: str = "login", decision: str = "allow"
+    ):
         """The whole round trip; returns Candor's answer to the callback."""
         authorize_url, _page = self.authorize(provider, process=process)
         answer = self.client.post(authorize_url, {"user": user, "decision": decision})

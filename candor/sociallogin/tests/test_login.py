@@ -23,12 +23,14 @@ def _all_stored_text() -> str:
     chunks = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names from introspection)
+            cursor.execute(f'SELECT * FROM "{table}"')
             chunks.extend(repr(row) for row in cursor.fetchall())
     return "\n".join(chunks)
 
 
-def test_first_wechat_login_creates_an_account_that_keeps_only_the_granted_profile(client, flow, published_policy):
+def test_first_wechat_login_creates_an_account_that_keeps_only_the_granted_profile(
+    client, flow, published_policy
+):
     li = USERS["lixiaolong"]
 
     answer = flow.login("weixin", user="lixiaolong")
@@ -38,7 +40,10 @@ def test_first_wechat_login_creates_an_account_that_keeps_only_the_granted_profi
     user = account.user
     assert account.provider == "weixin"
     assert account.uid == li.openid("wxcandor0demo0001")
-    assert account.extra_data == {"nickname": "李小龙", "avatar": "https://thirdwx.qlogo.cn/mmopen/sim/lixiaolong/132"}
+    assert account.extra_data == {
+        "nickname": "李小龙",
+        "avatar": "https://thirdwx.qlogo.cn/mmopen/sim/lixiaolong/132",
+    }
     assert account.last_login is not None and account.date_joined is not None
     # The account name is generated; the platform nickname is the display name only.
     assert user.username.startswith("wx_") and "李" not in user.username
