@@ -10,11 +10,9 @@ limits apply to everyone.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.utils import check_csrf
 
 from candor.api.errors import ErrorOut
@@ -52,9 +50,9 @@ def _client_ip(request: HttpRequest) -> str:
     response={202: CodeOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Send a verification code by SMS",
 )
-def sms_code_send(request: HttpRequest, payload: CodeIn) -> tuple[int, dict[str, Any]]:
+def sms_code_send(request: HttpRequest, payload: CodeIn) -> Status:
     _require_csrf_from_browsers(request)
     sent = services.code_send(
         channel="sms", target=payload.phone, purpose=payload.purpose, ip=_client_ip(request)
     )
-    return 202, {"sent": True, "expires_in": sent.expires_in, "resend_after": sent.resend_after}
+    return Status(202, {"sent": True, "expires_in": sent.expires_in, "resend_after": sent.resend_after})

@@ -38,10 +38,12 @@ def test_the_code_is_stored_only_as_a_keyed_hash():
     code = latest_code()
     row = VerificationCode.objects.get()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {VerificationCode._meta.db_table}")  # noqa: S608
+        cursor.execute(f"SELECT * FROM {VerificationCode._meta.db_table}")
         stored = " ".join(str(value) for value in cursor.fetchone())
     assert code not in stored
     assert PHONE not in stored and "192.0.2.1" not in stored
+    ledgers = [*DisclosureRecord.objects.values(), *AuditEvent.objects.values()]
+    assert ledgers and code not in str(ledgers) and PHONE not in str(ledgers)
     assert row.code_hash == services.code_hash(salt=row.salt, purpose="register", code=code)
     assert row.phone_hash == services.phone_hash(PHONE) and row.account_id == 0
 
