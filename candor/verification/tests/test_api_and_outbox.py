@@ -14,6 +14,7 @@ from candor.integrations.sms.models import OutboxMessage
 from candor.verification.mail import OutboxEmailBackend
 from candor.verification.models import OutboxEmail, VerificationCode
 from candor.verification.tests.conftest import PHONE, latest_code
+from tests.staff_login import verify_second_factor
 
 pytestmark = pytest.mark.django_db
 URL = "/verification/sms"
@@ -132,3 +133,15 @@ def test_settings_choose_the_outbox_backend_only_with_simulators():
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         assert out.stdout.strip() == expected
+
+
+def test_admin_shows_codes_without_any_hash(client, admin_user, api_client):
+    api_client.call("post", URL, {"phone": PHONE, "purpose": "register"})
+    row = VerificationCode.objects.get()
+    verify_second_factor(client, admin_user)
+    listing = client.get("/admin/verification/verificationcode/")
+    detail = client.get(f"/admin/verification/verificationcode/{row.pk}/change/")
+    assert listing.status_code == 200 and detail.status_code == 200
+    for page in (listing, detail):
+        html = page.content.decode()
+        assert row.code_hash not in html and row.phone_hash not in html and row.salt not in html
