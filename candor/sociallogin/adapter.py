@@ -42,6 +42,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Local sign-up is Candor's registration page, never allauth's.
         return False
 
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        # Logins through allauth (WeChat, QQ) go into the device list like Candor's own.
+        from candor.accounts.web import after_login
+
+        after_login(request, user, event="register" if kwargs.get("signup") else "login")
+        return super().post_login(request, user, **kwargs)
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:

@@ -3,7 +3,7 @@
 ``POST /connect/wechat`` takes the code a WeChat mobile app obtained through the WeChat SDK
 (the same open-platform code exchange as web login: ``/sns/oauth2/access_token`` then
 ``/sns/userinfo``), finds or creates the account exactly as the web login does, and logs the
-session in.
+session in — or, with ``token: true``, answers with a bearer token and keeps no session.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import logout
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 from ninja.utils import check_csrf
 
+from candor.accounts import tokens
 from candor.api.errors import ErrorOut
 from candor.errors import CandorError
 from candor.sociallogin import selectors, services
@@ -36,12 +38,15 @@ class BindingOut(Schema):
 
 class WeChatLoginIn(Schema):
     code: str = Field(min_length=1, max_length=512, description="the code from the WeChat SDK")
+    token: bool = Field(False, description="an app client: answer with a bearer token, keep no session")
+    device_name: str = Field("", max_length=64)
 
 
 class AccountOut(Schema):
     username: str
     display_name: str
     created: bool = Field(description="true when this login created the account")
+    token: str | None = Field(None, description="the bearer token, when one was asked for")
 
 
 @router.get(
@@ -69,7 +74,13 @@ def binding_delete(request: HttpRequest, provider: str) -> Status[None]:
 
 @router.post("/connect/wechat", response={200: AccountOut, **ERRORS}, summary="Log in with a WeChat app code")
 def wechat_login(request: HttpRequest, payload: WeChatLoginIn) -> dict[str, Any]:
-    if check_csrf(request) is not None:  # a session login: no login CSRF
+    if not payload.token and check_csrf(request) is not None:  # a session login: no login CSRF
         raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
     user, created = services.app_login(request=request, provider="weixin", code=payload.code)
-    return {"username": user.username, "display_name": user.nickname or user.username, "created": created}
+    token = None
+    if payload.token:
+        # allauth's flow logged the session in; an app client gets a token instead.
+        logout(request)
+        token, _row = tokens.token_issue(user=user, name=payload.device_name)
+    name = user.nickname or user.username
+    return {"username": user.username, "display_name": name, "created": created, "token": token}

@@ -163,3 +163,18 @@ def test_app_login_with_a_bad_code_creates_nothing(api_client):
     assert not get_user_model().objects.exists()
     empty = api_client.call("post", "/connect/wechat", {"code": ""})
     assert empty.status_code in (400, 422)
+
+
+def test_app_login_can_answer_with_a_bearer_token(client, api_client):
+    callback = "http://testserver" + reverse("weixin_callback")
+    code = code_for(client, user="alice", redirect_uri=callback)
+
+    answer = api_client.call(
+        "post", "/connect/wechat", {"code": code, "token": True, "device_name": "iPhone"}
+    )
+
+    assert answer.status_code == 200, answer.content
+    token = answer.json()["token"]
+    assert token and "_auth_user_id" not in client.session
+    me = api_client.call("get", "/connect/bindings", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert me.status_code == 200 and [b["nickname"] for b in me.json()] == ["Alice"]
