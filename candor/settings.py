@@ -331,8 +331,10 @@ CANDOR_IDENTITY_SECRET_ID = os.environ.get("CANDOR_IDENTITY_SECRET_ID", "AKIDcan
 CANDOR_IDENTITY_SECRET_KEY = os.environ.get("CANDOR_IDENTITY_SECRET_KEY", "candor-simulator-secret")
 CANDOR_IDENTITY_REGION = os.environ.get("CANDOR_IDENTITY_REGION", "")
 CANDOR_IDENTITY_TIMEOUT = float(os.environ.get("CANDOR_IDENTITY_TIMEOUT", "10"))
+CANDOR_IDENTITY_SIM_STATE = VAR_DIR / "sim_identity.json"  # the simulator's "first seen" pairs (digests)
 CANDOR_REALNAME_DAILY_ATTEMPTS = int(os.environ.get("CANDOR_REALNAME_DAILY_ATTEMPTS", "5"))
-CANDOR_FACE_MIN_SIMILARITY = float(os.environ.get("CANDOR_FACE_MIN_SIMILARITY", "70"))  # the document's advice
+# A face check passes at a similarity of 70 or more, the threshold the FaceID document advises.
+CANDOR_FACE_MIN_SIMILARITY = float(os.environ.get("CANDOR_FACE_MIN_SIMILARITY", "70"))
 CANDOR_FACE_MAX_BYTES = 1_500_000  # stays under the in-memory upload and request-body limits
 # Days a child's account waits for a guardian's consent before it is erased (C004-23).
 CANDOR_GUARDIAN_GRACE_DAYS = int(os.environ.get("CANDOR_GUARDIAN_GRACE_DAYS", "7"))

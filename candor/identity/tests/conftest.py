@@ -15,12 +15,13 @@ from candor.integrations.identity import simulator
 
 
 @pytest.fixture(autouse=True)
-def _simulated_authority(settings, monkeypatch):
+def _simulated_authority(settings, monkeypatch, tmp_path):
     """The adapter talks to the simulator through Django's test client: the same signing,
     the same HTTP request, no network."""
     settings.CANDOR_IDENTITY_ENDPOINT = "http://testserver/_sim/identity/"
     settings.CANDOR_IDENTITY_SECRET_ID = "AKIDtest"
     settings.CANDOR_IDENTITY_SECRET_KEY = "test-secret"
+    settings.CANDOR_IDENTITY_SIM_STATE = tmp_path / "sim_identity.json"
     calls: list[dict] = []
 
     def transport(url, headers, body, timeout):

@@ -9,8 +9,10 @@ The rule for a match is deterministic, and nothing in it pretends to know real p
    ``Name`` must be 2–30 letters (Chinese, or Latin with spaces and "·"), else "-3".
 2. A number in ``REGISTER`` below matches its listed name only ("0", else "-1"); a number in
    ``NO_RECORD`` answers "-5".
-3. Any other valid number matches the name it was FIRST checked with in this process (held in
-   memory, keyed by a SHA-256 of the number; ``reset()`` forgets) and mismatches any other name.
+3. Any other valid number matches the name it was FIRST checked with and mismatches any other
+   name. The pairs are kept as SHA-256 digests (no clear text) in a small JSON file,
+   ``settings.CANDOR_IDENTITY_SIM_STATE`` (under var/), locked while read and written, so every
+   server process and every restart gives the same answer; ``reset()`` forgets them.
 Face (``ImageRecognitionV2``): the image must be base64 of a JPEG or PNG (magic bytes), else
 ``FailedOperation.ImageDecodeFailed``; name and number must match under the rule above, else
 ``FailedOperation.IdNameMisMatch``; the similarity is 89.88 (the document's example) unless the
@@ -23,13 +25,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import hashlib
 import hmac
 import json
 import re
-import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -50,13 +53,32 @@ REGISTER = {
 NO_RECORD = frozenset({"110105199003071239"})
 _NAME = re.compile(r"^(?:[\u3400-\u9fff·]{2,30}|[A-Za-z][A-Za-z ·'-]{1,29})$")
 _MARKER = re.compile(rb"CANDOR-SIM=(\d{1,3}(?:\.\d{1,2})?)")
-_first_seen: dict[str, str] = {}
-_lock = threading.Lock()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _first_name_digest(id_card: str, name: str) -> str:
+    """The digest of the name this number was first checked with (recording ``name`` if new)."""
+    path = Path(settings.CANDOR_IDENTITY_SIM_STATE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        try:
+            known = json.loads(handle.read() or "{}")
+        except ValueError:
+            known = {}
+        first = known.setdefault(_digest(id_card), _digest(name))
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(known))
+    return str(first)
 
 
 def reset() -> None:
-    with _lock:
-        _first_seen.clear()
+    Path(settings.CANDOR_IDENTITY_SIM_STATE).unlink(missing_ok=True)
 
 
 def _answer(body: dict[str, Any]) -> JsonResponse:
@@ -107,12 +129,10 @@ def id_card_result(id_card: str, name: str) -> tuple[str, str]:
     if id_card in NO_RECORD:
         return "-5", "证件库中无此身份证记录"
     if id_card in REGISTER:
-        known = REGISTER[id_card]
+        matched = REGISTER[id_card] == name
     else:
-        key = hashlib.sha256(id_card.encode()).hexdigest()
-        with _lock:
-            known = _first_seen.setdefault(key, name)
-    if known == name:
+        matched = _first_name_digest(id_card, name) == _digest(name)
+    if matched:
         return "0", "姓名和身份证号一致"
     return "-1", "姓名和身份证号不一致"
 
