@@ -30,3 +30,21 @@ def api_client(client):
             )
 
     return Api()
+
+
+@pytest.fixture
+def published_policy(db):
+    """Policy version 1.0 in effect, as after `candor demo`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from candor.privacy import policy
+
+    return policy.publish(
+        number="1.0",
+        effective_at=timezone.now() - timedelta(minutes=1),
+        significant=True,
+        summary_zh="首个版本",
+        summary_en="First version",
+    )

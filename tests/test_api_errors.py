@@ -68,7 +68,7 @@ def test_crash_is_500_in_shape_and_logged(api_client, monkeypatch, caplog, lang)
     def boom(**kwargs):
         raise RuntimeError("planted crash")
 
-    monkeypatch.setattr("candor.accounts.api.session_state", boom)
+    monkeypatch.setattr("candor.accounts.selectors.session_state", boom)
     body = assert_shape(api_client.call("get", "/session", lang=lang), 500, "internal_error")
     assert "planted crash" not in body["message"]  # no internals leak to the client
     assert "planted crash" in caplog.text

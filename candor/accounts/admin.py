@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from candor.accounts.models import ApiToken, Profile, User
 from candor.privacy.admin_mixins import PrivacyAdminMixin
 
+_POWERS = ("is_staff", "is_superuser", "groups", "user_permissions")
 _ACCOUNT_ID = re.compile(r"#?([0-9]{1,18})")  # "#42" as the masked label prints it, or "42"
 
 
@@ -49,6 +50,15 @@ class UserAdmin(PrivacyAdminMixin, BaseUserAdmin):
         if getattr(request.resolver_match, "url_name", "") != "autocomplete":
             messages.info(request, gettext("Personal fields are not searchable: search by account number."))
         return queryset.none(), False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None) -> list[Any]:
+        fields = list(super().get_readonly_fields(request, obj))
+        user = request.user
+        if not getattr(user, "is_superuser", False):
+            # Only a superuser hands out roles and powers: a staff member who may change users
+            # must not be able to make themselves a superuser or a privacy officer.
+            fields += [name for name in _POWERS if name not in fields]
+        return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         # Deleting the row would skip erasure (keys shredded, transaction records restricted,

@@ -73,7 +73,7 @@ class Profile(models.Model):
     # pages show it as a data: URL without a file server.
     avatar = models.BinaryField(_("avatar"), null=True, blank=True, editable=True)
     avatar_type = models.CharField(max_length=32, blank=True)
-    gender = models.CharField(_("gender"), max_length=8, blank=True, choices=Gender.choices)
+    gender = models.CharField(_("gender"), max_length=16, blank=True, choices=Gender.choices)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     residence = models.CharField(_("place of residence"), max_length=128, blank=True)
     interests = models.CharField(_("interests"), max_length=256, blank=True)

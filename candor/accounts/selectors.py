@@ -5,6 +5,7 @@ from typing import Any
 
 from candor.accounts.models import Profile, User
 from candor.accounts.web import email_verified
+from candor.identity import selectors as identity
 from candor.privacy.crypto import lookup
 from candor.verification.phones import InvalidPhone, normalize_cn_mobile
 
@@ -59,6 +60,4 @@ def public_profile(*, user: User) -> dict[str, Any]:
 
 
 def guardian_gate(user: User) -> bool:
-    from candor.identity import selectors as identity  # INTEGRATION: top-level once identity lands
-
     return identity.guardian_gate_required(user)

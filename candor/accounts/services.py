@@ -24,21 +24,11 @@ from django.utils.translation import gettext_lazy as _
 
 from candor.accounts.models import Profile, User
 from candor.errors import CandorError
+from candor.identity import services as identity
 from candor.privacy import audit, policy
 from candor.privacy.crypto import lookup
+from candor.verification import services as codes
 from candor.verification.phones import InvalidPhone, normalize_cn_mobile
-
-
-def _codes():  # type: ignore[no-untyped-def]
-    from candor.verification import services  # INTEGRATION: top-level once verification lands
-
-    return services
-
-
-def _identity():  # type: ignore[no-untyped-def]
-    from candor.identity import services  # INTEGRATION: top-level once identity lands
-
-    return services
 
 
 class AccountInvalid(CandorError):
@@ -134,7 +124,7 @@ def account_register(*, data: Registration, ip: str, channel: str) -> User:
     phone, fields = _validate_registration(data)
     if fields:
         raise AccountInvalid(fields)
-    _codes().code_check(channel="sms", target=phone, purpose="register", code=data.code.strip())
+    codes.code_check(channel="sms", target=phone, purpose="register", code=data.code.strip())
     return _create_account(data=data, phone=phone, ip=ip, channel=channel)
 
 
@@ -169,7 +159,7 @@ def _create_account(*, data: Registration, phone: str, ip: str, channel: str) ->
         purpose="registration",
         detail={"operation": "create", "channel": channel},
     )
-    _identity().minor_check(user=user, birthday=data.birthday)
+    identity.minor_check(user=user, birthday=data.birthday)
     return user
 
 
@@ -177,7 +167,7 @@ def account_login_by_code(*, phone: str, code: str) -> User:
     """The account of a verified mobile number, after its login code checks out. Whether the
     number has an account is said only to someone who holds a valid code for it."""
     number = normalize_cn_mobile(phone)
-    _codes().code_check(channel="sms", target=number, purpose="login", code=code.strip())
+    codes.code_check(channel="sms", target=number, purpose="login", code=code.strip())
     user = phone_owner(number)
     if user is None or not user.is_active:
         raise SmsLoginFailed(_("No active account uses this mobile number. Register first."))
@@ -192,7 +182,7 @@ def password_reset_by_code(*, phone: str, code: str, password: str) -> User:
         _validate_password(password, user, fields)
     if fields:
         raise AccountInvalid(fields)
-    _codes().code_check(channel="sms", target=number, purpose="reset_password", code=code.strip())
+    codes.code_check(channel="sms", target=number, purpose="reset_password", code=code.strip())
     if user is None or not user.is_active:
         raise SmsLoginFailed(_("No active account uses this mobile number. Register first."))
     return password_set(user=user, password=password, via="sms")
@@ -281,7 +271,7 @@ def profile_update(*, user: User, nickname: str | None = None, changes: dict[str
         user.save(update_fields=["nickname"])
     profile.save()
     if "birthday" in changed:
-        _identity().minor_check(user=user, birthday=profile.birthday)
+        identity.minor_check(user=user, birthday=profile.birthday)
     audit.record(
         action=audit.Action.CHANGE,
         actor_id=user.pk,

@@ -32,6 +32,7 @@ from candor.accounts.models import User
 from candor.accounts.web import after_login, client_ip, send_email_verification
 from candor.errors import CandorError
 from candor.privacy import consent, masking
+from candor.verification import services as codes
 from candor.verification.phones import normalize_cn_mobile
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -112,8 +113,6 @@ def send_code(request: HttpRequest) -> HttpResponse:
         )
     try:
         phone = normalize_cn_mobile(form.cleaned_data["phone"])
-        from candor.verification import services as codes  # INTEGRATION: top-level
-
         codes.code_send(
             channel="sms", target=phone, purpose=form.cleaned_data["purpose"], ip=client_ip(request)
         )

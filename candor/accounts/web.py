@@ -4,6 +4,7 @@ after every login (device record, language), and the e-mail verification link (a
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -31,8 +32,14 @@ def send_email_verification(request: HttpRequest, user: User) -> bool:
         )
     if address.verified:
         return False
-    transaction.on_commit(lambda: address.send_confirmation(request, signup=True))
+    transaction.on_commit(lambda: _send(request, address))
     return True
+
+
+def _send(request: HttpRequest, address: EmailAddress) -> None:
+    # After the commit the request may be over (allauth reads it from its context variable).
+    with context.request_context(request):
+        address.send_confirmation(request, signup=True)
 
 
 def email_verified(user: User) -> bool:

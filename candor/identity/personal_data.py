@@ -144,7 +144,7 @@ register_third_party(
             "the ID photo on record for face verification"
         ),
         data_items=[
-            _("name"),
+            _("real name"),
             _("ID number"),
             _("face photo (face verification only; Candor keeps no copy)"),
         ],

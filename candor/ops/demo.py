@@ -6,6 +6,7 @@ and a second start keeps whatever the person changed.
 
 from __future__ import annotations
 
+import secrets
 from importlib import import_module
 from importlib.util import find_spec
 from typing import TextIO
@@ -16,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from candor import keys
+from candor.staff import selectors as staff_selectors
+from candor.staff import services as staff_services
 
 DEMO_ADMIN = "admin"
 
@@ -45,3 +48,13 @@ def ensure_admin() -> tuple[str, str]:
     user.set_password(password)
     user.save()
     return DEMO_ADMIN, password
+
+
+def ensure_admin_second_factor() -> str | None:
+    """The demo admin's TOTP secret (base32, for an authenticator app), kept in var/; None when
+    the simulators are off and the admin enrols a device at /staff/mfa/ like any staff member."""
+    if not settings.CANDOR_SIMULATORS:
+        return None
+    key = keys.read_or_create(settings.VAR_DIR / "demo_admin_totp", lambda: secrets.token_hex(20))
+    user = get_user_model().objects.get(username=DEMO_ADMIN)
+    return staff_selectors.secret_base32(staff_services.totp_device_provision(user=user, key=key))

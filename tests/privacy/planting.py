@@ -23,7 +23,15 @@ UNPLANTABLE = {
     ("accounts.User", "language"): "one of two language codes",
     ("accounts.User", "last_login"): "a timestamp",
 }
-TEXT_TYPES = (models.CharField, models.TextField, EncryptedField)
+TEXT_TYPES = (models.CharField, models.TextField, EncryptedField, models.JSONField, models.BinaryField)
+# Dates, times, numbers and flags cannot carry a planted string; nothing to find in the bytes.
+SCALAR_TYPES = (
+    models.DateField,
+    models.BooleanField,
+    models.IntegerField,
+    models.FloatField,
+    models.DecimalField,
+)
 
 
 @dataclass
@@ -46,11 +54,27 @@ def plantable(declaration: datamap.Declaration, name: str) -> bool:
     )
 
 
+def is_scalar(declaration: datamap.Declaration, name: str) -> bool:
+    return isinstance(declaration.model._meta.get_field(name), SCALAR_TYPES)
+
+
+def _stored(model_field: models.Field[Any, Any], value: str) -> Any:
+    """The planted string as the column stores it (JSON carries it inside, bytes as ASCII)."""
+    if isinstance(model_field, models.JSONField):
+        return {"planted": value}
+    if isinstance(model_field, models.BinaryField):
+        return value.encode()
+    return value
+
+
 def _value_for(model_field: models.Field[Any, Any], label: str) -> str:
     value = token(label)
     if isinstance(model_field, models.EmailField):
         value = f"{value.lower()}@plant.example"
     max_length = getattr(model_field, "max_length", None)
+    if max_length and 6 <= max_length < len(value):
+        # A short column (a postal code): a shorter token, still never there by chance.
+        value = f"P{secrets.token_hex(max_length // 2 - 1).upper()}Z"[:max_length]
     if max_length and len(value) > max_length:
         raise AssertionError(f"{label}: planted value does not fit max_length={max_length}")
     return value
@@ -90,14 +114,16 @@ def plant_subject() -> Planted:
             continue
         if model._meta.app_label == "privacy":
             continue  # the core's own ledgers are filled by using the core, not by planting
-        kwargs: dict[str, Any] = {declaration.subject: user}
+        # The subject is a foreign key to the user, or a plain id column (``account_id``).
+        subject_attr = declaration.subject_field
+        kwargs: dict[str, Any] = {subject_attr: user.pk}
         for model_field in model._meta.concrete_fields:
             name = model_field.name
-            if model_field.primary_key or name == declaration.subject:
+            if model_field.primary_key or model_field.attname == subject_attr:
                 continue
             if name in declaration.fields and plantable(declaration, name):
                 value = _value_for(model_field, f"{model._meta.model_name}{name}")
-                kwargs[name] = value
+                kwargs[name] = _stored(model_field, value)
                 planted.values[f"{model._meta.label}.{name}"] = value
             elif not (model_field.null or model_field.blank or model_field.has_default()):
                 kwargs[name] = _filler(model_field)

@@ -15,9 +15,10 @@ PASSWORD = "Correct-horse-42"
 
 
 @pytest.fixture(autouse=True)
-def _clean_lockouts():
+def _lockout(settings):
+    settings.AXES_ENABLED = True
     # Lockout counters live in a cache that outlives a test's transaction.
-    caches["axes"].clear() if "axes" in caches.settings else caches["default"].clear()
+    caches[getattr(settings, "AXES_CACHE", "default")].clear()
 
 
 @pytest.fixture

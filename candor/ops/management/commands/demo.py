@@ -31,6 +31,12 @@ class Command(BaseCommand):
         username, password = demo.ensure_admin()
         admin_url = f"http://127.0.0.1:{port}/admin/"
         self.stdout.write(self.style.SUCCESS(f"Admin: {admin_url}  login {username} / {password}"))
+        secret = demo.ensure_admin_second_factor()
+        if secret:
+            self.stdout.write(
+                f"  second factor: `candor staff totp {username}` prints the current 6-digit code "
+                f"(or add the secret {secret} to an authenticator app)"
+            )
         if no_serve:
             return
         cli = [sys.executable, "-m", "candor.cli"]
