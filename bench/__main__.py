@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import http_server, privacy_audit, privacy_crypto, privacy_retention, privacy_rights
+from bench import http_server, login, privacy_audit, privacy_crypto, privacy_retention, privacy_rights
 from bench.harness import BenchError, Context, Options
 
 
@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "crypto": Benchmark(privacy_crypto.run, True, "20 encrypted rows vs plain (goal ≤ 1.2×, ≤ 1 query)"),
     "rights": Benchmark(privacy_rights.run, True, "export and erase of a 10k-row subject (goal < 1 s each)"),
     "retention": Benchmark(privacy_retention.run, True, "sweep of 1M rows vs the raw SQL (goal ≤ 2×)"),
+    "login": Benchmark(login.run, True, "token login by password (argon2) and by SMS code vs hello-world"),
 }
 
 
