@@ -24,7 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, port: int, no_serve: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)  # the login-lockout counters without Redis
         if demo.is_empty():
             self.stdout.write("Loading demo data…")
             demo.load_all(self.stdout)
