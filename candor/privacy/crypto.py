@@ -18,10 +18,12 @@ keys load together — a page of N rows from N subjects costs at most one extra 
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -31,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from candor.privacy import keyring
 from candor.privacy.datamap import Declaration, KeyClass, declaration_for
 from candor.privacy.key_lifecycle import restrict, rotate, shred, shred_expired
-from candor.privacy.keyring import DecryptionError, RestrictedData, SubjectErased
+from candor.privacy.keyring import ACTIVE, NONCE, DecryptionError, RestrictedData, SubjectErased
 
 __all__ = [
     "DecryptionError", "EncryptedField", "KeyCacheMiddleware", "PlaintextRefused", "RestrictedData",
@@ -130,27 +132,75 @@ class Sealed:
 class _OpeningAttribute(models.query_utils.DeferredAttribute):
     # A data descriptor (it has __set__), so that reads reach __get__ even once the instance
     # dict holds the sealed value.
+    def __init__(self, field: models.Field) -> None:  # type: ignore[type-arg]
+        super().__init__(field)
+        self.attname: str = field.attname
+
     def __set__(self, instance: models.Model, value: Any) -> None:
-        instance.__dict__[self.field.attname] = value
+        instance.__dict__[self.attname] = value
 
     def __get__(self, instance: models.Model | None, cls: type[models.Model] | None = None) -> Any:
         if instance is None:
             return self
-        data, name = instance.__dict__, self.field.attname
+        data, name = instance.__dict__, self.attname
         value = data[name] if name in data else super().__get__(instance, cls)
-        if type(value) is Sealed:
-            # Whose key should open the row's values: worked out once per row, not per value.
-            owner = data.get(_OWNER)
-            if owner is None:
-                declaration = _declaration(instance)
-                owner = data[_OWNER] = (declaration.subject_id_of(instance), declaration.key_class.value)
-            plain, keep = keyring.open_token(value.token, value.context, owner, value.key_pk)
-            # Restricted values are re-checked on every read; destroyed ones stay sealed, so
-            # saving the row keeps the (unreadable) ciphertext instead of writing NULL.
-            if keep:
-                data[name] = plain
-            return plain
-        return value
+        if type(value) is not Sealed:
+            return value
+        # Whose key should open the row's values: worked out once per row, not per value.
+        owner = data.get(_OWNER)
+        if owner is None:
+            owner = data[_OWNER] = _owner_of(instance)
+        # The common case, inlined (this runs for every value shown): the key is cached in a
+        # fresh cache, belongs to the row's owner and is active. Anything else — a key to
+        # load, restricted or destroyed, another owner, a value that does not open — takes
+        # keyring.open_token, which decides.
+        current, key_pk, key = keyring.CURRENT.get(), value.key_pk, None
+        if current is not None and key_pk is not None and current.fresh():
+            key = current.keys.get(key_pk)
+        if (
+            key is not None
+            and key.aead is not None
+            and key.state == ACTIVE
+            and key.subject_id == owner[0]
+            and key.key_class == owner[1]
+        ):
+            token = value.token
+            try:
+                blob = binascii.a2b_base64(token[token.index("$", 5) + 1 :], strict_mode=True)
+                bound = keyring.aad(value.context, key.pk)
+                text = key.aead.decrypt(blob[:NONCE], blob[NONCE:], bound).decode()
+            except (ValueError, binascii.Error, InvalidTag):
+                pass  # open_token below says what is wrong (or re-reads a stale key)
+            else:
+                data[name] = text
+                return text
+        plain, keep = keyring.open_token(value.token, value.context, owner, value.key_pk)
+        # Restricted values are re-checked on every read; destroyed ones stay sealed, so
+        # saving the row keeps the (unreadable) ciphertext instead of writing NULL.
+        if keep:
+            data[name] = plain
+        return plain
+
+
+def _owner_of(instance: models.Model) -> tuple[int, str]:
+    """(subject id, key class) whose key must have encrypted the row's values."""
+    declaration = _declaration(instance)
+    spec = _owner_specs.get(type(instance))
+    if spec is None or spec[0] is not declaration:  # tests swap declarations
+        spec = _owner_specs[type(instance)] = (
+            declaration,
+            None if declaration.subject == "pk" else f"{declaration.subject}_id",
+            declaration.key_class.value,
+        )
+    _declared, attname, key_class = spec
+    if attname is None:
+        return int(instance.pk), key_class
+    value = instance.__dict__.get(attname)  # a loaded row has it; getattr loads a deferred one
+    return int(value if value is not None else getattr(instance, attname)), key_class
+
+
+# Per model: what _owner_of reads from a row, under which declaration.
+_owner_specs: dict[type[models.Model], tuple[Declaration, str | None, str]] = {}
 
 
 _OWNER = "_candor_owner"  # per loaded row: (subject id, key class) of its values
@@ -196,10 +246,20 @@ class EncryptedField(models.TextField):  # type: ignore[type-arg]
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Sealed | str | None:
         if not value:
             return value
-        key_pk = keyring.key_id_of(value)
-        if key_pk is not None:
-            keyring.ring().expect(key_pk)
-        return Sealed(value, self.context, key_pk)
+        # keyring.key_id_of, inlined: this runs for every encrypted value of every loaded row.
+        end = value.find("$", 5) if value.startswith("enc1$") else -1
+        digits = value[5:end]
+        if end > 5 and digits.isascii() and digits.isdigit():
+            key_pk = int(digits)
+            # keyring.expect, inlined for its common case: a fresh or stale cache without
+            # this key notes it as pending (a stale cache passes its pending ids on).
+            current = keyring.CURRENT.get()
+            if current is None or key_pk in current.keys or len(current.pending) >= keyring.MAX_PENDING:
+                keyring.expect(key_pk)
+            else:
+                current.pending[key_pk] = None
+            return Sealed(value, self.context, key_pk)
+        return Sealed(value, self.context, None)
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None or value == "":

@@ -41,10 +41,12 @@ from candor.privacy.models import DataKey
 from candor.privacy.processing import current_purpose
 
 State = DataKey.State
+# Plain strings for the hot path (an enum member's attribute lookup costs more than the compare).
+ACTIVE, RESTRICTED, SHREDDED = str(State.ACTIVE.value), str(State.RESTRICTED.value), str(State.SHREDDED.value)
 NONCE = 12
 BATCH = 500  # keys per query: well under SQLite's bound-parameter limit
 _VERSION = re.compile(r"v\d{1,6}")
-_MAX_KEYS, _MAX_PENDING = 2048, 4096  # a context's cache stays bounded however much it reads
+_MAX_KEYS, MAX_PENDING = 2048, 4096  # a context's cache stays bounded however much it reads
 _UNSCOPED_SECONDS = 30.0  # outside a request or task (shell, commands) keys are re-read this often
 
 
@@ -138,13 +140,21 @@ class Key:
 
 @lru_cache(maxsize=4096)
 def _unwrapped(
-    configured: tuple[str, ...], wrapped: bytes, version: str, subject_id: int, key_class: str
-) -> tuple[bytes, AESGCM]:
-    # Keyed by the wrapped bytes just read from the database: a destroyed key (wrapped NULL)
-    # is never looked up here, and a removed master key (``configured``) misses. It only spares
-    # unwrapping the same key again on every request.
+    configured: tuple[str, ...],
+    wrapped: bytes,
+    version: str,
+    pk: int,
+    subject_id: int,
+    key_class: str,
+    state: str,
+) -> Key:
+    # Keyed by the key row just read from the database, wrapped bytes and state included: a
+    # destroyed key (wrapped NULL) is never looked up here, a restricted one misses the entry
+    # it had while active, and a removed master key (``configured``) misses. It only spares
+    # unwrapping the same key (and building its ``AESGCM``) again on every request; the state
+    # it holds is always the one this request read.
     secret = unwrap(wrapped, version, subject_id, key_class)
-    return secret, AESGCM(secret)
+    return Key(pk, subject_id, key_class, state, secret, AESGCM(secret))
 
 
 def evict_unwrapped() -> None:
@@ -156,12 +166,20 @@ def evict_unwrapped() -> None:
     _unwrapped.cache_clear()
 
 
-def _from_row(pk: int, subject_id: int, key_class: str, state: str, wrapped: Any, version: str) -> Key:
-    if wrapped is None or state == State.SHREDDED:
-        return Key(pk, subject_id, key_class, State.SHREDDED, None, None)
-    configured = tuple(settings.CANDOR_MASTER_KEYS)
-    secret, aead = _unwrapped(configured, bytes(wrapped), version, subject_id, key_class)
-    return Key(pk, subject_id, key_class, state, secret, aead)
+def _from_row(
+    pk: int,
+    subject_id: int,
+    key_class: str,
+    state: str,
+    wrapped: Any,
+    version: str,
+    configured: tuple[str, ...] | None = None,
+) -> Key:
+    if wrapped is None or state == SHREDDED:
+        return Key(pk, subject_id, key_class, SHREDDED, None, None)
+    if configured is None:
+        configured = tuple(settings.CANDOR_MASTER_KEYS)
+    return _unwrapped(configured, bytes(wrapped), version, pk, subject_id, key_class, str(state))
 
 
 def _select_keys(connection: Any, pks: list[int]) -> list[tuple[Any, ...]]:
@@ -211,9 +229,11 @@ class Keyring:
         return pk
 
     def fresh(self) -> bool:
+        # Runs for every value opened: kept to attribute reads and two C calls.
         if self.expires is not None and time.monotonic() >= self.expires:
             return False
-        return threading.get_ident() == self.thread and _outermost(self.connection) is self.atomic
+        blocks = self.connection.atomic_blocks
+        return (blocks[0] if blocks else None) is self.atomic and threading.get_ident() == self.thread
 
     def remember(self, key: Key) -> None:
         self.keys.pop(key.pk, None)
@@ -221,20 +241,33 @@ class Keyring:
         while len(self.keys) > _MAX_KEYS:
             self.keys.pop(next(iter(self.keys)))
 
-    def expect(self, pk: int) -> None:
-        if pk not in self.keys and len(self.pending) < _MAX_PENDING:
-            self.pending[pk] = None
-
     def get(self, pk: int) -> Key:
         key = self.keys.get(pk)
-        if key is None:
-            batch = [pk, *islice((p for p in self.pending if p != pk), BATCH - 1)]
-            found = {row[0]: _from_row(*row) for row in _select_keys(self.connection, batch)}
-            for wanted in batch:
-                self.pending.pop(wanted, None)
-                self.remember(found.get(wanted) or Key(wanted, -1, "", State.SHREDDED, None, None))
-            key = self.keys[pk]
-        return key
+        if key is not None:
+            return key
+        # This key and every pending one, in one query.
+        pending = self.pending
+        pending.pop(pk, None)
+        if len(pending) < BATCH:
+            batch = [pk, *pending]
+            pending.clear()
+        else:
+            batch = [pk, *islice(pending, BATCH - 1)]
+            for done in batch[1:]:
+                del pending[done]
+        configured = tuple(settings.CANDOR_MASTER_KEYS)
+        found = {
+            pk_: _from_row(pk_, subject_id, key_class, state, wrapped, version, configured)
+            for pk_, subject_id, key_class, state, wrapped, version in _select_keys(self.connection, batch)
+        }
+        keys = self.keys
+        for wanted in batch:
+            keys.pop(wanted, None)  # (re)loaded keys are the most recent
+            # No such row: the key reads as destroyed.
+            keys[wanted] = found.get(wanted) or Key(wanted, -1, "", SHREDDED, None, None)
+        while len(keys) > _MAX_KEYS:
+            keys.pop(next(iter(keys)))
+        return keys[pk]
 
     def forget(self, pks: Iterable[int]) -> None:
         gone = set(pks)
@@ -244,29 +277,45 @@ class Keyring:
         self.made = {slot: entry for slot, entry in self.made.items() if entry[0] not in gone}
 
 
-_current: ContextVar[Keyring | None] = ContextVar("candor_keyring", default=None)
+# The cache of this context; crypto.py reads it directly on its hot path.
+CURRENT: ContextVar[Keyring | None] = ContextVar("candor_keyring", default=None)
 
 
 def ring() -> Keyring:
-    current = _current.get()
+    current = CURRENT.get()
     if current is None or not current.fresh():
-        current = Keyring(scoped=current.scoped if current else False)
-        _current.set(current)
+        stale, current = current, Keyring(scoped=current.scoped if current else False)
+        if stale is not None:
+            # Rows loaded before the cache went stale still want their keys in one query: the
+            # ids they noted are hints, never keys, so they carry over.
+            current.pending = stale.pending
+        CURRENT.set(current)
     return current
+
+
+def expect(pk: int) -> None:
+    """Note a key id seen on a loaded row, so that the first value opened loads it with the
+    others. Runs for every encrypted value loaded: no freshness check unless the key is
+    already cached (a stale cache passes its pending ids on, see ``ring``)."""
+    current = CURRENT.get()
+    if current is None or (pk in current.keys and not current.fresh()):
+        current = ring()
+    if pk not in current.keys and len(current.pending) < MAX_PENDING:
+        current.pending[pk] = None
 
 
 @contextmanager
 def scope() -> Iterator[None]:
-    token = _current.set(Keyring(scoped=True))
+    token = CURRENT.set(Keyring(scoped=True))
     try:
         yield
     finally:
-        _current.reset(token)
+        CURRENT.reset(token)
 
 
 def forget(pks: Iterable[int] | None = None) -> None:
     """Drop keys (all of them with None) from this context's cache after their state changed."""
-    current = _current.get()
+    current = CURRENT.get()
     if current is not None:
         current.forget(list(current.keys) if pks is None else pks)
 
@@ -314,7 +363,7 @@ def for_write(subject_id: int, key_class: str) -> Key:
             current.writable[slot] = key.pk
     if key.aead is None:
         raise SubjectErased()
-    if key.state == State.RESTRICTED:
+    if key.state == RESTRICTED:
         require_legal_purpose()
     return key
 
@@ -338,7 +387,7 @@ def key_id_of(token: str) -> int | None:
 
 
 @lru_cache(maxsize=8192)
-def _aad(context: str, key_pk: int) -> bytes:
+def aad(context: str, key_pk: int) -> bytes:
     # Binds a ciphertext to its column and key: moved to another column or subject, it fails.
     return f"{context}#{key_pk}".encode()
 
@@ -347,7 +396,7 @@ def seal(key: Key, value: str, context: str) -> str:
     """``enc1$<key id>$<base64(nonce || ciphertext)>``: the key id says which key opens it."""
     assert key.aead is not None
     nonce = os.urandom(NONCE)
-    sealed = key.aead.encrypt(nonce, value.encode(), _aad(context, key.pk))
+    sealed = key.aead.encrypt(nonce, value.encode(), aad(context, key.pk))
     return f"enc1${key.pk}${base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -359,7 +408,7 @@ def open_token(
     ``owner`` — (subject id, key class) of the row the value was read from — catches a whole
     ciphertext copied into another subject's row, which its key alone would still open.
     ``key_pk``: the key id, when the caller has already parsed it. This runs for every value
-    shown, so the common path is kept short."""
+    shown, so the common path is kept short: one cache look-up, the checks, one AES-GCM call."""
     if key_pk is None:
         key_pk = key_id_of(token)
     try:
@@ -368,26 +417,31 @@ def open_token(
         blob = binascii.a2b_base64(token[token.index("$", 5) + 1 :], strict_mode=True)
     except (ValueError, binascii.Error):
         raise DecryptionError(f"{context} holds a value that is not Candor ciphertext") from None
-    current = ring()
-    key = current.get(key_pk)
-    if key.aead is None:
+    current = CURRENT.get()
+    if current is None or not current.fresh():
+        current = ring()
+    key = current.keys.get(key_pk) or current.get(key_pk)
+    aead = key.aead
+    if aead is None:
         return None, False
     if owner is not None and (owner[0] != key.subject_id or owner[1] != key.key_class):
         raise DecryptionError(f"a value of {context} was encrypted for another subject")
-    if key.state == State.RESTRICTED:
+    state = key.state
+    if state == RESTRICTED:
         require_legal_purpose()
-    aad = _aad(context, key_pk)
+    bound = aad(context, key_pk)
     try:
-        plain = key.aead.decrypt(blob[:NONCE], blob[NONCE:], aad)
+        plain = aead.decrypt(blob[:NONCE], blob[NONCE:], bound)
     except InvalidTag:
         # A cached key may have outlived its row (a rolled-back transaction): read it once more
         # before calling the value tampered with.
         current.forget([key_pk])
         key = current.get(key_pk)
+        state = key.state
         try:
-            plain = key.aead.decrypt(blob[:NONCE], blob[NONCE:], aad) if key.aead else b""
+            plain = key.aead.decrypt(blob[:NONCE], blob[NONCE:], bound) if key.aead else b""
         except InvalidTag:
             raise DecryptionError(f"a value of {context} does not decrypt with its key") from None
         if key.aead is None:
             return None, False
-    return plain.decode(), key.state == State.ACTIVE
+    return plain.decode(), state == ACTIVE

@@ -564,3 +564,68 @@ def test_a_value_whose_key_row_is_gone_reads_as_destroyed():
     write_raw(Person, alice.pk, "phone", token.replace(token.split("$")[1], "987654", 1))
     with crypto.key_scope():
         assert Person.objects.get(pk=alice.pk).phone is None
+
+
+# --- the read path's shortcuts (ADR 0004): a cached key skips nothing that matters ------------
+
+
+def test_a_cached_key_still_checks_the_rows_owner():
+    alice, bob = person("alice"), person("bob", phone="13900000000")
+    write_raw(Person, alice.pk, "phone", raw(Person, bob.pk, "phone")[0])
+    with crypto.key_scope():
+        assert Person.objects.get(pk=bob.pk).phone == "13900000000"  # bob's key is now cached
+        with pytest.raises(crypto.DecryptionError, match="another subject"):
+            _ = Person.objects.get(pk=alice.pk).phone
+
+
+def test_a_cached_key_does_not_open_a_tampered_value():
+    alice = person()
+    token = raw(Person, alice.pk, "phone")[0]
+    blob = bytearray(base64.b64decode(token.split("$")[2]))
+    blob[-1] ^= 1
+    write_raw(Person, alice.pk, "phone", f"enc1${token.split('$')[1]}${base64.b64encode(blob).decode()}")
+    with crypto.key_scope():
+        row = Person.objects.get(pk=alice.pk)
+        assert row.id_number == ID_NUMBER  # the key is cached and active
+        with pytest.raises(crypto.DecryptionError, match="does not decrypt"):
+            _ = row.phone
+
+
+def test_a_key_destroyed_by_another_process_reads_as_destroyed_on_the_next_request():
+    # The process keeps unwrapped keys between requests, keyed by the key row as read; each
+    # request reads the rows again, so a key wiped elsewhere (no eviction here) is not served.
+    alice = person()
+    with crypto.key_scope():
+        assert Person.objects.get(pk=alice.pk).phone == PHONE
+    assert keyring._unwrapped.cache_info().currsize > 0
+    DataKey.objects.filter(subject_id=alice.user_id, key_class="profile").update(
+        wrapped=None, state=DataKey.State.SHREDDED
+    )
+    with crypto.key_scope():
+        assert Person.objects.get(pk=alice.pk).phone is None
+
+
+def test_a_key_restricted_by_another_process_is_restricted_on_the_next_request():
+    user = make_user("buyer")
+    receipt = Receipt.objects.create(user=user, recipient_phone=PHONE)
+    with crypto.key_scope():
+        assert Receipt.objects.get(pk=receipt.pk).recipient_phone == PHONE
+    DataKey.objects.filter(subject_id=user.pk, key_class="transaction").update(state=DataKey.State.RESTRICTED)
+    with crypto.key_scope(), pytest.raises(RestrictedData):
+        _ = Receipt.objects.get(pk=receipt.pk).recipient_phone
+
+
+def test_rows_loaded_before_the_cache_went_stale_still_cost_one_key_query():
+    for i in range(5):
+        person(f"user{i}", phone=f"1380000{i:04d}")
+    with crypto.key_scope():
+        rows = list(Person.objects.order_by("pk"))
+        stale = keyring.ring()
+        with (
+            mock.patch.object(keyring.Keyring, "fresh", lambda self: self is not stale),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            phones = [r.phone for r in rows]
+            assert keyring.ring() is not stale
+    assert phones == [f"1380000{i:04d}" for i in range(5)]
+    assert len(queries) == 1
