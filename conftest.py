@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
+
+from candor.privacy import crypto, policy
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -35,11 +40,6 @@ def api_client(client):
 @pytest.fixture
 def published_policy(db):
     """Policy version 1.0 in effect, as after `candor demo`."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from candor.privacy import policy
 
     return policy.publish(
         number="1.0",
@@ -48,3 +48,20 @@ def published_policy(db):
         summary_zh="首个版本",
         summary_en="First version",
     )
+
+
+@pytest.fixture
+def fresh_keys():
+    """A per-test key cache, as KeyCacheMiddleware gives each request."""
+    with crypto.key_scope():
+        yield
+
+
+@pytest.fixture
+def alice(db):
+    return get_user_model().objects.create_user(username="alice", password="x-very-long-password-1")
+
+
+@pytest.fixture
+def bob(db):
+    return get_user_model().objects.create_user(username="bob", password="x-very-long-password-1")

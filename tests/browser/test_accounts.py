@@ -5,7 +5,6 @@ profile, add an address — in Chinese, then the same in English."""
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest

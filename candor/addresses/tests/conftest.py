@@ -3,29 +3,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
-
-from candor.privacy import crypto
 
 
 @pytest.fixture(autouse=True)
-def fresh_keys():
-    with crypto.key_scope():
-        yield
-
-
-def make_user(username: str):
-    return get_user_model().objects.create_user(username=username, password="x-very-long-password-1")
-
-
-@pytest.fixture
-def alice(db):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return make_user("bob")
+def _keys(fresh_keys):
+    """Every test here gets its own key cache (the root conftest's ``fresh_keys``)."""
 
 
 @pytest.fixture

@@ -54,7 +54,16 @@ def _columns_containing(needles: list[bytes]) -> list[str]:
     return hits
 
 
-def test_face_check_keeps_the_result_and_never_the_image(verified, api, authority_calls):
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch, settings):
+    """This test's own temp and media folders: under xdist other workers write to the shared
+    /tmp at the same moment, which would look like a file this request left behind."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def test_face_check_keeps_the_result_and_never_the_image(verified, api, authority_calls, private_tmp):
     roots = [Path(settings.MEDIA_ROOT), Path(tempfile.gettempdir())]
     files_before = _files_under(*roots)
     encoded = base64.b64encode(PHOTO).decode()
@@ -74,7 +83,7 @@ def test_face_check_keeps_the_result_and_never_the_image(verified, api, authorit
     assert _files_under(*roots) - files_before == set()
 
 
-def test_face_upload_page_writes_no_file(verified, logged_in):
+def test_face_upload_page_writes_no_file(verified, logged_in, private_tmp):
     roots = [Path(settings.MEDIA_ROOT), Path(tempfile.gettempdir())]
     files_before = _files_under(*roots)
     upload = SimpleUploadedFile("me.jpg", PHOTO, content_type="image/jpeg")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
-
-from candor.privacy import policy
 
 SIM_PATHS = {"weixin": "/_sim/oauth/wechat/", "qq": "/_sim/oauth/qq/"}
 
@@ -68,14 +64,3 @@ def _q(**params: str) -> str:
 @pytest.fixture
 def flow(client) -> Flow:
     return Flow(client)
-
-
-@pytest.fixture
-def published_policy(db):
-    return policy.publish(
-        number="1.0",
-        effective_at=timezone.now() - timedelta(minutes=1),
-        significant=True,
-        summary_zh="首版",
-        summary_en="First version",
-    )
