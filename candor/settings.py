@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "candor.devices",
     "candor.staff",
     "candor.sociallogin",
+    "candor.catalog",
+    "candor.search",
+    "candor.cart",
+    "candor.social",
     "candor.storefront",
     "candor.ops",
     # --- third-party login (owner: candor.sociallogin) ---
@@ -389,3 +393,7 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # to X-Forwarded-For, and only those entries are believed for the client's IP (device log).
 # 0 (the default): the connection's own address; a client's X-Forwarded-For is ignored.
 CANDOR_TRUSTED_PROXY_HOPS = int(os.environ.get("CANDOR_TRUSTED_PROXY_HOPS", "0"))
+
+# --- catalog (owner: candor.catalog) ---
+# --- search (owner: candor.search) ---
+# --- cart, social (owner: candor.cart, candor.social) ---

@@ -32,6 +32,10 @@ urlpatterns = [
     path("accounts/verification/", include("candor.verification.urls")),
     path("accounts/connect/", include("candor.sociallogin.urls")),
     path("staff/", include("candor.staff.urls")),
+    path("products/", include("candor.catalog.urls")),
+    path("search/", include("candor.search.urls")),
+    path("cart/", include("candor.cart.urls")),
+    path("me/favorites/", include("candor.social.urls")),
     path("", include("candor.storefront.urls")),
 ]
 

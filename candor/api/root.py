@@ -13,9 +13,13 @@ from candor import __version__
 from candor.accounts.api import router as accounts_router
 from candor.addresses.api import router as addresses_router
 from candor.api import errors
+from candor.cart.api import router as cart_router
+from candor.catalog.api import router as catalog_router
 from candor.devices.api import router as devices_router
 from candor.identity.api import router as identity_router
 from candor.privacy.api import router as privacy_router
+from candor.search.api import router as search_router
+from candor.social.api import router as social_router
 from candor.sociallogin.api import router as sociallogin_router
 from candor.staff.api import router as staff_router
 from candor.verification.api import router as verification_router
@@ -53,3 +57,7 @@ api.add_router("/v1/", addresses_router)
 api.add_router("/v1/", devices_router)
 api.add_router("/v1/", sociallogin_router)
 api.add_router("/v1/", staff_router)
+api.add_router("/v1/", catalog_router)
+api.add_router("/v1/", search_router)
+api.add_router("/v1/", cart_router)
+api.add_router("/v1/", social_router)

@@ -1,0 +1,1 @@
+"""The shopping cart: a guest's in the session, a member's in the database, merged at login."""

@@ -1,0 +1,1 @@
+"""Merchants, the category tree, products with SKUs, stock, prices in fen, and browsing history."""

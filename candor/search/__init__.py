@@ -1,0 +1,1 @@
+"""Chinese product search (segmented, pinyin) behind one interface, and the search history."""

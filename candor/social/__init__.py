@@ -1,0 +1,1 @@
+"""Favorites of products and services, follows of merchants and members, share links."""
