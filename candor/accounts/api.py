@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 from ninja.utils import check_csrf
 
-from candor.accounts import selectors, services, tokens
+from candor.accounts import cancellation, selectors, services, tokens
 from candor.accounts.models import User
 from candor.accounts.web import after_login, client_ip, send_email_verification
 from candor.api.errors import ErrorOut
@@ -279,3 +279,56 @@ def profile_public(request: HttpRequest, user_id: int) -> dict[str, Any]:
     """What other members see (C003-03): the nickname and the avatar, nothing else."""
     user = get_object_or_404(User, pk=user_id, is_active=True)
     return selectors.public_profile(user=user)
+
+
+class CancellationIn(Schema):
+    code: str = Field("", max_length=12, description="the SMS code sent to the account's mobile")
+    password: str = Field("", max_length=256, description="for an account without a mobile")
+
+
+class CancellationOut(Schema):
+    in_review: bool
+    requested_at: datetime | None = None
+    review_until: datetime | None = None
+    blockers: list[str]
+
+
+def _cancellation_state(user: User) -> dict[str, Any]:
+    row = cancellation.open_cancellation(user)
+    return {
+        "in_review": row is not None,
+        "requested_at": row.requested_at if row else None,
+        "review_until": row.review_until if row else None,
+        "blockers": cancellation.blockers(user),
+    }
+
+
+@router.get(
+    "/accounts/me/cancellation", response={200: CancellationOut, **ERRORS}, auth=django_auth,
+    summary="Where my account cancellation stands",
+)  # fmt: skip
+def cancellation_get(request: HttpRequest) -> dict[str, Any]:
+    assert isinstance(request.user, User)
+    return _cancellation_state(request.user)
+
+
+@router.post(
+    "/accounts/me/cancellation", response={202: CancellationOut, **ERRORS, 409: ErrorOut}, auth=django_auth,
+    summary="Cancel my account (48-hour review, then erasure)",
+    description="Confirm with the SMS code sent for purpose `cancel_account` (`POST /verification/sms`), "
+    "or the password when the account has no mobile. 409 `cancellation_blocked` names what blocks it.",
+)  # fmt: skip
+def cancellation_post(request: HttpRequest, payload: CancellationIn) -> Status:
+    assert isinstance(request.user, User)
+    cancellation.cancellation_request(user=request.user, code=payload.code, password=payload.password)
+    return Status(202, _cancellation_state(request.user))
+
+
+@router.delete(
+    "/accounts/me/cancellation", response={200: CancellationOut, **ERRORS}, auth=django_auth,
+    summary="Withdraw my cancellation during the review",
+)  # fmt: skip
+def cancellation_delete(request: HttpRequest) -> dict[str, Any]:
+    assert isinstance(request.user, User)
+    cancellation.cancellation_withdraw(user=request.user)
+    return _cancellation_state(request.user)

@@ -104,3 +104,31 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token #{self.pk}"
+
+
+class Cancellation(models.Model):
+    """注销账号 (C002-20, C003-20): requested, then 48 hours of review in which the person may
+    change their mind; after it the core erases the account (``tasks.cancellations_complete``)."""
+
+    class Status(models.TextChoices):
+        IN_REVIEW = "in_review", _("In review")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Completion is the erasure itself (the core's ErasureRecord); this row goes with it.
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cancellations")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_REVIEW)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    review_until = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account cancellation")
+        verbose_name_plural = _("account cancellations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="in_review"), name="accounts_one_open_cancellation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"cancellation #{self.pk}"

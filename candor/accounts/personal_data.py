@@ -5,7 +5,7 @@ from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
-from candor.accounts.models import ApiToken, Profile, User
+from candor.accounts.models import ApiToken, Cancellation, Profile, User
 from candor.privacy import retention, taxonomy
 from candor.privacy.datamap import OnErasure, Pi, exempt, register
 
@@ -92,6 +92,24 @@ register(
         "expires_at": "when the token stops working",
     },
     retention=retention.after("expires_at", days=1),
+    on_erasure=OnErasure.DELETE,
+)
+
+register(
+    Cancellation,
+    subject="user",
+    fields={
+        "requested_at": Pi(taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.RIGHTS_REQUESTS], sensitive=False),
+        "decided_at": Pi(
+            taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.RIGHTS_REQUESTS], required=False, sensitive=False
+        ),
+    },
+    not_personal={
+        "status": "where the request stands",
+        "review_until": "when the 48-hour review ends",
+    },
+    # The erasure itself is recorded by the core (ErasureRecord); this row goes with the account.
+    retention=retention.while_account(),
     on_erasure=OnErasure.DELETE,
 )
 

@@ -36,4 +36,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("profile/", views.profile, name="profile"),
+    path("cancel/", views.cancel, name="cancel"),
+    path("cancel/code/", views.cancel_code, name="cancel_code"),
 ]

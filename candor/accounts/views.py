@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from candor.accounts import selectors, services
+from candor.accounts import cancellation, selectors, services
 from candor.accounts.forms import (
     PasswordLoginForm,
     ProfileForm,
@@ -200,3 +200,49 @@ def profile(request: HttpRequest) -> HttpResponse:
     else:
         form = ProfileForm(initial={**current, "nickname": user.nickname})
     return render(request, "accounts/profile.html", {"form": form, "profile": current}, status=status)
+
+
+@login_required
+def cancel(request: HttpRequest) -> HttpResponse:
+    """注销账号: what it means, what blocks it, the 48-hour review and the way back."""
+    user = request.user
+    assert isinstance(user, User)
+    status = 200
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                cancellation.cancellation_withdraw(user=user)
+                messages.success(request, _("Your account stays. The cancellation is withdrawn."))
+            else:
+                cancellation.cancellation_request(
+                    user=user, code=request.POST.get("code", ""), password=request.POST.get("password", "")
+                )
+                messages.info(request, _("Your cancellation is in review for 48 hours."))
+            return redirect("accounts:cancel")
+        except CandorError as error:
+            errors = [str(error.message)]
+            status = error.status
+    context = {
+        "open": cancellation.open_cancellation(user),
+        "blockers": cancellation.blockers(user),
+        "has_phone": bool(user.phone),
+        "errors": errors,
+    }
+    return render(request, "accounts/cancel.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cancel_code(request: HttpRequest) -> HttpResponse:
+    """The cancel page's "send code" button: to the account's own mobile, never another."""
+    user = request.user
+    assert isinstance(user, User)
+    template = "accounts/_code_status.html"
+    if not user.phone:
+        return render(request, template, {"error": _("This account has no mobile number.")}, status=400)
+    try:
+        codes.code_send(channel="sms", target=user.phone, purpose="cancel_account", ip=client_ip(request))
+    except CandorError as error:
+        return render(request, template, {"error": str(error.message)}, status=error.status)
+    return render(request, template, {"sent_to": masking.phone(user.phone)})
