@@ -329,7 +329,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("CANDOR_EMAIL_FROM", "Candor <no-reply@cando
 # The identity authority (Tencent Cloud FaceID, API 3.0). Production sets the real endpoint
 # https://faceid.tencentcloudapi.com/ and its keys; the defaults reach the local simulator.
 CANDOR_IDENTITY_ENDPOINT = os.environ.get(
-    "CANDOR_IDENTITY_ENDPOINT", f"http://127.0.0.1:{os.environ.get('CANDOR_PORT', '8000')}/_sim/identity/"
+    "CANDOR_IDENTITY_ENDPOINT",
+    f"http://127.0.0.1:{os.environ.get('CANDOR_PORT', '8000')}/_sim/identity/"
+    if CANDOR_SIMULATORS
+    else "https://faceid.tencentcloudapi.com/",
 )
 CANDOR_IDENTITY_SECRET_ID = os.environ.get("CANDOR_IDENTITY_SECRET_ID", "AKIDcandorsimulator")
 CANDOR_IDENTITY_SECRET_KEY = os.environ.get("CANDOR_IDENTITY_SECRET_KEY", "candor-simulator-secret")
