@@ -261,6 +261,13 @@ IDENTITY_AUTHORITY = Recipient(
 )
 SMS_GATEWAY = Recipient("sms_gateway", _("SMS gateways"), _("deliver verification codes and notices"))
 PUSH_SERVICE = Recipient("push_service", _("Push services"), _("deliver notifications to your device"))
+# Not a recipient of anything Candor holds: the person authorizes on the platform's own page and
+# the platform returns the granted profile (C002-09). Listed so the third-party list can say so.
+LOGIN_PLATFORM = Recipient(
+    "login_platform",
+    _("Third-party login platforms"),
+    _("confirm who you are when you choose to log in with WeChat or QQ"),
+)
 PROMOTION_PARTNER = Recipient(
     "promotion_partner",
     _("Promotion partners"),
@@ -269,5 +276,5 @@ PROMOTION_PARTNER = Recipient(
 
 RECIPIENTS = _index(
     PAYMENT_INSTITUTION, LOGISTICS, MERCHANT, AFTER_SALES, RISK_CONTROL, LOCATION_PROVIDER,
-    IDENTITY_AUTHORITY, SMS_GATEWAY, PUSH_SERVICE, PROMOTION_PARTNER,
+    IDENTITY_AUTHORITY, SMS_GATEWAY, PUSH_SERVICE, LOGIN_PLATFORM, PROMOTION_PARTNER,
 )  # fmt: skip

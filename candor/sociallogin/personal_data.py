@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from candor.privacy import retention, taxonomy
 from candor.privacy.datamap import OnErasure, Pi, exempt, register
-from candor.privacy.taxonomy import Recipient
 from candor.privacy.third_parties import ThirdParty, register_third_party
 
 register(
@@ -77,14 +76,6 @@ exempt(
     reason="Candor's own client registrations at WeChat and QQ; about no one, and configured in settings",
 )
 
-# The platforms are not recipients of anything Candor holds: the person authorizes on the
-# platform's own page and the platform returns the granted profile to Candor.
-LOGIN_PLATFORM = Recipient(
-    "login_platform",
-    _("Third-party login platforms"),
-    _("confirm who you are when you choose to log in with WeChat or QQ"),
-)
-
 WECHAT = register_third_party(
     ThirdParty(
         name=_("WeChat Login"),
@@ -92,7 +83,7 @@ WECHAT = register_third_party(
         function=_("log in with WeChat and bind a WeChat account"),
         data_items=[_("WeChat nickname"), _("WeChat avatar"), _("openid (WeChat user id for Candor)")],
         policy_url="https://weixin.qq.com/cgi-bin/readtemplate?lang=zh_CN&t=weixin_agreement&s=privacy",
-        recipient=LOGIN_PLATFORM,
+        recipient=taxonomy.LOGIN_PLATFORM,
         method=_("OAuth 2.0 server-to-server call after you authorize on WeChat's page"),
     )
 )
@@ -103,7 +94,7 @@ QQ = register_third_party(
         function=_("log in with QQ and bind a QQ account"),
         data_items=[_("QQ nickname"), _("QQ avatar"), _("openid (QQ user id for Candor)")],
         policy_url="https://privacy.qq.com/",
-        recipient=LOGIN_PLATFORM,
+        recipient=taxonomy.LOGIN_PLATFORM,
         method=_("OAuth 2.0 server-to-server call after you authorize on QQ's page"),
     )
 )
