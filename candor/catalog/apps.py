@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "candor.catalog"
     label = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from candor.catalog import signals
+
+        signals.connect()

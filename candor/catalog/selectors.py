@@ -1,0 +1,537 @@
+"""Reads of the catalog: the product list with its filters and non-personal orderings
+(C004-04: sales, price up, price down, newest — the same for everyone, never from a person's
+traits), product pages, the category tree, merchants and the browsing history.
+
+Speed at 100k products: every order has a composite index (see models) ending in the primary
+key, so a page is an index range scan; pagination is by offset (page 50 of 20 skips 1000 index
+entries). The total is counted up to ``COUNT_CAP`` only (``SELECT COUNT(*) FROM (… LIMIT
+cap)``), so a broad listing never counts all 100k rows; above the cap the page says "10000+".
+The category tree and the merchants are small and change rarely: they are cached (and dropped
+by ``reference_changed()`` on every admin edit), so a list page costs three queries — the
+products, their first images and the capped count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from candor.catalog.errors import CategoryNotFound, ListingInvalid, MerchantNotFound, ProductNotFound
+from candor.catalog.models import BrowsingHistory, Category, Merchant, Product, ProductImage, Sku
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "sales": ("-sales_count", "-id"),
+    "price_asc": ("price_fen", "id"),
+    "price_desc": ("-price_fen", "-id"),
+    "newest": ("-created_at", "-id"),
+}
+DEFAULT_SORT = "sales"
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 60
+MAX_PAGE = 1000
+COUNT_CAP = 10_000
+MAX_PRICE_FEN = 100_000_000_00
+MAX_ID = 2**31 - 1
+_CACHE_KEY = "catalog:reference:v1"
+_CACHE_SECONDS = 300
+
+
+def price_text(fen: int) -> str:
+    """Fen as the shop shows it: 1280 -> "¥12.80"."""
+    fen = int(fen or 0)
+    return f"¥{fen // 100}.{fen % 100:02d}"
+
+
+# --- reference data: categories and merchants, cached ------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    parent_id: int | None
+    slug: str
+    name_zh: str
+    name_en: str
+    position: int
+
+    def name(self, lang: str | None) -> str:
+        from candor.catalog.models import pick
+
+        return pick(lang, self.name_zh, self.name_en)
+
+
+@dataclass(frozen=True)
+class MerchantRef:
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str
+    kind: str
+    is_active: bool
+
+    def name(self, lang: str | None) -> str:
+        from candor.catalog.models import pick
+
+        return pick(lang, self.name_zh, self.name_en)
+
+
+@dataclass(frozen=True)
+class Reference:
+    categories: dict[int, CategoryNode]
+    children: dict[int | None, list[int]]
+    category_by_slug: dict[str, int]
+    merchants: dict[int, MerchantRef]
+    merchant_by_slug: dict[str, int]
+
+    def descendants(self, category_id: int) -> list[int]:
+        """The category and every category below it."""
+        out, todo = [], [category_id]
+        while todo:
+            current = todo.pop()
+            out.append(current)
+            todo.extend(self.children.get(current, []))
+        return out
+
+    def ancestors(self, category_id: int) -> list[CategoryNode]:
+        """From the root down to the category itself (breadcrumbs)."""
+        path: list[CategoryNode] = []
+        current: int | None = category_id
+        while current is not None and current in self.categories and len(path) < 32:
+            node = self.categories[current]
+            path.append(node)
+            current = node.parent_id
+        return list(reversed(path))
+
+    @property
+    def inactive_merchant_ids(self) -> list[int]:
+        return [m.id for m in self.merchants.values() if not m.is_active]
+
+
+def _load_reference() -> Reference:
+    categories = {
+        c.id: CategoryNode(c.id, c.parent_id, c.slug, c.name_zh, c.name_en, c.position)
+        for c in Category.objects.order_by("position", "id")
+    }
+    children: dict[int | None, list[int]] = {}
+    for node in categories.values():
+        children.setdefault(node.parent_id, []).append(node.id)
+    merchants = {
+        m.id: MerchantRef(m.id, m.slug, m.name_zh, m.name_en, m.kind, m.is_active)
+        for m in Merchant.objects.order_by("id")
+    }
+    return Reference(
+        categories=categories,
+        children=children,
+        category_by_slug={c.slug: c.id for c in categories.values()},
+        merchants=merchants,
+        merchant_by_slug={m.slug: m.id for m in merchants.values()},
+    )
+
+
+def reference() -> Reference:
+    ref = cache.get(_CACHE_KEY)
+    if ref is None:
+        ref = _load_reference()
+        cache.set(_CACHE_KEY, ref, _CACHE_SECONDS)
+    return ref
+
+
+def reference_changed() -> None:
+    """Drop the cached categories and merchants (after an edit of either)."""
+    cache.delete(_CACHE_KEY)
+
+
+def _fresh_on_miss(found: Any) -> Reference:
+    """The cached reference, or a freshly loaded one when it lacks what was asked for (a row
+    written by bulk_create or by another process since the cache was filled)."""
+    ref = reference()
+    if found(ref):
+        return ref
+    reference_changed()
+    return reference()
+
+
+def category_by_slug(slug: str) -> CategoryNode:
+    slug = str(slug or "")[:64]
+    ref = _fresh_on_miss(lambda r: slug in r.category_by_slug)
+    category_id = ref.category_by_slug.get(slug)
+    if category_id is None:
+        raise CategoryNotFound()
+    return ref.categories[category_id]
+
+
+def merchant_by_slug(slug: str, *, active_only: bool = True) -> MerchantRef:
+    slug = str(slug or "")[:64]
+    ref = _fresh_on_miss(lambda r: slug in r.merchant_by_slug)
+    merchant_id = ref.merchant_by_slug.get(slug)
+    if merchant_id is None or (active_only and not ref.merchants[merchant_id].is_active):
+        raise MerchantNotFound()
+    return ref.merchants[merchant_id]
+
+
+@dataclass
+class TreeNode:
+    node: CategoryNode
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def category_tree() -> list[TreeNode]:
+    ref = reference()
+
+    def build(parent: int | None, depth: int) -> list[TreeNode]:
+        if depth > 32:
+            return []
+        return [TreeNode(ref.categories[i], build(i, depth + 1)) for i in ref.children.get(parent, [])]
+
+    return build(None, 0)
+
+
+# --- the product list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Validated listing parameters."""
+
+    category: CategoryNode | None = None
+    merchant: MerchantRef | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    is_service: bool | None = None
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+def _int(raw: Any, name: str, errors: dict[str, list[str]]) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        errors[name] = [_("Enter a whole number.")]
+        return None
+    if isinstance(raw, int):
+        return raw
+    text = str(raw).strip()
+    if len(text) > 20 or not text.lstrip("-").isdigit():
+        errors[name] = [_("Enter a whole number.")]
+        return None
+    return int(text)
+
+
+def _yuan_to_fen(raw: Any, name: str, errors: dict[str, list[str]]) -> int | None:
+    """A price typed in yuan on the web form ("12.8") as fen (1280)."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    text = str(raw).strip().lstrip("¥￥")
+    whole, _dot, frac = text.partition(".")
+    if len(text) > 16 or not whole.lstrip("-").isdigit() or (frac and not frac.isdigit()) or len(frac) > 2:
+        errors[name] = [_("Enter a price such as 12.80.")]
+        return None
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((frac or "0").ljust(2, "0")))
+
+
+def listing_parse(
+    *,
+    category: str | None = None,
+    merchant: str | None = None,
+    price_min: Any = None,
+    price_max: Any = None,
+    is_service: Any = None,
+    sort: str | None = None,
+    page: Any = None,
+    page_size: Any = None,
+    prices_in_yuan: bool = False,
+) -> Listing:
+    """Check raw listing parameters (query strings or API values): a bad value is a 400 with
+    the field's message; an unknown category or shop is a 404."""
+    errors: dict[str, list[str]] = {}
+    to_price = _yuan_to_fen if prices_in_yuan else _int
+    low = to_price(price_min, "price_min", errors)
+    high = to_price(price_max, "price_max", errors)
+    for name, value in (("price_min", low), ("price_max", high)):
+        if value is not None and not 0 <= value <= MAX_PRICE_FEN:
+            errors[name] = [_("A price cannot be negative or that large.")]
+    both = low is not None and high is not None and not {"price_min", "price_max"} & set(errors)
+    if both and low > high:  # type: ignore[operator]
+        errors["price_max"] = [_("The highest price must not be below the lowest.")]
+    number = _int(page, "page", errors)
+    if number is not None and not 1 <= number <= MAX_PAGE:
+        errors["page"] = [_("Pages are numbered from 1 to %(max)s.") % {"max": MAX_PAGE}]
+    size = _int(page_size, "page_size", errors)
+    if size is not None and not 1 <= size <= MAX_PAGE_SIZE:
+        errors["page_size"] = [_("Show from 1 to %(max)s products per page.") % {"max": MAX_PAGE_SIZE}]
+    sort = (sort or "").strip() or DEFAULT_SORT
+    if sort not in SORTS:
+        errors["sort"] = [_("Sort by sales, price_asc, price_desc or newest.")]
+    service: bool | None = None
+    if is_service not in (None, ""):
+        text = str(is_service).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            service = True
+        elif text in {"0", "false", "no", "off"}:
+            service = False
+        else:
+            errors["is_service"] = [_("Enter true or false.")]
+    if errors:
+        raise ListingInvalid(errors)
+    return Listing(
+        category=category_by_slug(category) if category else None,
+        merchant=merchant_by_slug(merchant) if merchant else None,
+        price_min=low,
+        price_max=high,
+        is_service=service,
+        sort=sort,
+        page=number or 1,
+        page_size=size or DEFAULT_PAGE_SIZE,
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """One product as a list shows it, in the reader's language."""
+
+    id: int
+    name: str
+    subtitle: str
+    brand: str
+    price_fen: int
+    price: str
+    sales_count: int
+    is_service: bool
+    merchant_slug: str
+    merchant_name: str
+    merchant_kind: str
+    image_url: str
+    image_alt: str
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Card]
+    listing: Listing
+    total: int  # exact when total_exact, else at least COUNT_CAP
+    total_exact: bool
+    has_next: bool
+
+    @property
+    def page(self) -> int:
+        return self.listing.page
+
+    @property
+    def has_previous(self) -> bool:
+        return self.listing.page > 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, -(-self.total // self.listing.page_size)))
+
+
+def _products(listing: Listing) -> QuerySet[Product]:
+    ref = reference()
+    qs = Product.objects.filter(is_active=True)
+    if listing.category is not None:
+        ids = ref.descendants(listing.category.id)
+        qs = qs.filter(category_id=ids[0]) if len(ids) == 1 else qs.filter(category_id__in=ids)
+    if listing.merchant is not None:
+        qs = qs.filter(merchant_id=listing.merchant.id)
+    elif ref.inactive_merchant_ids:
+        qs = qs.exclude(merchant_id__in=ref.inactive_merchant_ids)
+    if listing.price_min is not None:
+        qs = qs.filter(price_fen__gte=listing.price_min)
+    if listing.price_max is not None:
+        qs = qs.filter(price_fen__lte=listing.price_max)
+    if listing.is_service is not None:
+        qs = qs.filter(is_service=listing.is_service)
+    return qs
+
+
+_CARD_FIELDS = (
+    "id", "merchant_id", "name_zh", "name_en", "subtitle_zh", "subtitle_en", "brand", "price_fen",
+    "sales_count", "is_service",
+)  # fmt: skip
+
+
+def cards(products: Iterable[Product], *, lang: str | None) -> list[Card]:
+    """Products (loaded with ``_CARD_FIELDS``) as cards; their first images in one query."""
+    products = list(products)
+    ref = _fresh_on_miss(lambda r: all(p.merchant_id in r.merchants for p in products))
+    images: dict[int, ProductImage] = {}
+    if products:
+        for image in ProductImage.objects.filter(product_id__in=[p.pk for p in products]).order_by(
+            "-product_id", "-position", "-id"
+        ):
+            images[image.product_id] = image  # the last one written is the first by position
+    out = []
+    for p in products:
+        merchant = ref.merchants.get(p.merchant_id)
+        image = images.get(p.pk)
+        out.append(
+            Card(
+                id=p.pk,
+                name=p.name(lang),
+                subtitle=p.subtitle(lang),
+                brand=p.brand,
+                price_fen=p.price_fen,
+                price=price_text(p.price_fen),
+                sales_count=p.sales_count,
+                is_service=p.is_service,
+                merchant_slug=merchant.slug if merchant else "",
+                merchant_name=merchant.name(lang) if merchant else "",
+                merchant_kind=merchant.kind if merchant else "",
+                image_url=image.image_url if image else "",
+                image_alt=image.alt(lang) if image else "",
+            )
+        )
+    return out
+
+
+def product_page(listing: Listing, *, lang: str | None) -> Page:
+    """One page of the listing: the products (one query), their first images (one query) and
+    the capped count (one query, skipped when the page itself shows the end)."""
+    qs = _products(listing)
+    start = (listing.page - 1) * listing.page_size
+    rows = list(qs.order_by(*SORTS[listing.sort]).only(*_CARD_FIELDS)[start : start + listing.page_size + 1])
+    has_next = len(rows) > listing.page_size
+    rows = rows[: listing.page_size]
+    if not has_next and (rows or listing.page == 1):
+        total, exact = start + len(rows), True
+    else:
+        total = qs.order_by()[:COUNT_CAP].count()
+        exact = total < COUNT_CAP
+    return Page(
+        items=cards(rows, lang=lang), listing=listing, total=total, total_exact=exact, has_next=has_next
+    )
+
+
+# --- one product -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkuView:
+    id: int
+    code: str
+    options: dict[str, Any]
+    label: str
+    price_fen: int
+    price: str
+    stock: int
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    product: Product
+    name: str
+    subtitle: str
+    description: str
+    price: str
+    merchant: MerchantRef | None
+    category: CategoryNode | None
+    breadcrumbs: list[CategoryNode]
+    skus: list[SkuView]
+    images: list[ProductImage]
+
+    @property
+    def in_stock(self) -> bool:
+        return any(s.stock > 0 for s in self.skus) or self.product.is_service
+
+
+def product_get(*, product_id: Any, lang: str | None, active_only: bool = True) -> ProductDetail:
+    """A product with its active SKUs (each with its total stock) and images: three queries."""
+    if isinstance(product_id, bool) or not isinstance(product_id, int) or not 0 < product_id <= MAX_ID:
+        raise ProductNotFound()
+    qs = Product.objects.prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+    )
+    if active_only:
+        qs = qs.filter(is_active=True)
+    product = qs.filter(pk=product_id).first()
+    if product is None:
+        raise ProductNotFound()
+    ref = _fresh_on_miss(lambda r: product.merchant_id in r.merchants and product.category_id in r.categories)
+    skus = [
+        SkuView(
+            id=s.pk,
+            code=s.code,
+            options=dict(s.options or {}),
+            label=s.label(),
+            price_fen=s.price_fen,
+            price=price_text(s.price_fen),
+            stock=int(s.stock or 0),
+        )
+        for s in Sku.objects.filter(product_id=product.pk, is_active=True)
+        .annotate(stock=Sum("stocks__quantity"))
+        .order_by("price_fen", "id")
+    ]
+    return ProductDetail(
+        product=product,
+        name=product.name(lang),
+        subtitle=product.subtitle(lang),
+        description=product.description(lang),
+        price=price_text(product.price_fen),
+        merchant=ref.merchants.get(product.merchant_id),
+        category=ref.categories.get(product.category_id),
+        breadcrumbs=ref.ancestors(product.category_id),
+        skus=skus,
+        images=list(product.images.all()),
+    )
+
+
+def sku_stock(*, sku_id: int, region: str | None = None) -> int:
+    """Units of a SKU on hand, over all warehouses or those of one region."""
+    qs = Sku.objects.filter(pk=sku_id)
+    lookup = "stocks__quantity"
+    if region:
+        qs = qs.filter(stocks__region=region)
+    return int(qs.aggregate(n=Sum(lookup))["n"] or 0)
+
+
+def sku_get(*, sku_id: int) -> Sku:
+    """An active SKU of an active product (for the cart)."""
+    from candor.catalog.errors import SkuNotFound
+
+    if isinstance(sku_id, bool) or not isinstance(sku_id, int) or not 0 < sku_id <= MAX_ID:
+        raise SkuNotFound()
+    sku = (
+        Sku.objects.select_related("product")
+        .filter(pk=sku_id, is_active=True, product__is_active=True)
+        .first()
+    )
+    if sku is None:
+        raise SkuNotFound()
+    return sku
+
+
+def products_by_ids(ids: Sequence[int], *, lang: str | None) -> list[Card]:
+    """Cards for the given products in the given order (search results, favorites, history)."""
+    wanted = [int(i) for i in ids]
+    found = {p.pk: p for p in Product.objects.filter(pk__in=wanted).only(*_CARD_FIELDS)}
+    return cards([found[i] for i in wanted if i in found], lang=lang)
+
+
+# --- browsing history ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    card: Card
+    viewed_at: Any
+
+
+def history_list(*, user: Any, lang: str | None, limit: int = 100, offset: int = 0) -> list[HistoryEntry]:
+    rows = list(
+        BrowsingHistory.objects.filter(user_id=user.pk)
+        .order_by("-viewed_at", "-id")
+        .values_list("product_id", "viewed_at")[offset : offset + limit]
+    )
+    by_id = {c.id: c for c in products_by_ids([r[0] for r in rows], lang=lang)}
+    return [HistoryEntry(by_id[pid], at) for pid, at in rows if pid in by_id]
+
+
+def history_count(*, user: Any) -> int:
+    return BrowsingHistory.objects.filter(user_id=user.pk).count()

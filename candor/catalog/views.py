@@ -1,0 +1,153 @@
+"""The catalog's pages: the product list with sort tabs, filters and pages (/products/), a
+category's page, a shop's page, a product's page, and the person's browsing history (足迹).
+
+Sorting offers only the non-personal orders (C004-04): sales, price up, price down, newest.
+Each view parses the query with the selector's checks (a bad filter is a 400 page with the
+field's message; an unknown category or shop is the 404 page) and renders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from candor.catalog import selectors, services
+from candor.catalog.errors import ListingInvalid
+
+SORT_TABS = (
+    ("sales", "sort-sales"),
+    ("price_asc", "sort-price-asc"),
+    ("price_desc", "sort-price-desc"),
+    ("newest", "sort-newest"),
+)
+
+
+def _sort_labels() -> dict[str, str]:
+    return {
+        "sales": _("Sales"),
+        "price_asc": _("Price ↑"),
+        "price_desc": _("Price ↓"),
+        "newest": _("Newest"),
+    }
+
+
+def _listing_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    category: str | None = None,
+    merchant: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    get = request.GET
+    lang = get_language()
+    context: dict[str, Any] = dict(extra or {})
+    try:
+        listing = selectors.listing_parse(
+            category=category if category is not None else (get.get("category") or None),
+            merchant=merchant if merchant is not None else (get.get("merchant") or None),
+            price_min=get.get("price_min"),
+            price_max=get.get("price_max"),
+            is_service=get.get("service"),
+            sort=get.get("sort"),
+            page=get.get("page"),
+            prices_in_yuan=True,
+        )
+    except ListingInvalid as error:
+        context.update(errors=error.fields, error=error.message, page=None, lang=lang)
+        context.update(_chrome(request, current_sort=selectors.DEFAULT_SORT, listing=None))
+        return render(request, template, context, status=400)
+    page = selectors.product_page(listing, lang=lang)
+    context.update(page=page, listing=listing, lang=lang, errors={})
+    context.update(_chrome(request, current_sort=listing.sort, listing=listing))
+    return render(request, template, context)
+
+
+def _chrome(request: HttpRequest, *, current_sort: str, listing: Any) -> dict[str, Any]:
+    labels = _sort_labels()
+    lang = get_language()
+    return {
+        "sort_tabs": [
+            {"key": key, "testid": testid, "label": labels[key], "current": key == current_sort}
+            for key, testid in SORT_TABS
+        ],
+        "roots": [{"slug": n.node.slug, "name": n.node.name(lang)} for n in selectors.category_tree()],
+        "form": {
+            "price_min": request.GET.get("price_min", ""),
+            "price_max": request.GET.get("price_max", ""),
+            "service": request.GET.get("service", ""),
+            "sort": current_sort,
+        },
+    }
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    return _listing_page(request, template="catalog/list.html", extra={"heading": _("All products")})
+
+
+def category_page(request: HttpRequest, slug: str) -> HttpResponse:
+    lang = get_language()
+    node = selectors.category_by_slug(slug)  # unknown: the 404 page
+    ref = selectors.reference()
+    extra = {
+        "heading": node.name(lang),
+        "category": node,
+        "breadcrumbs": [{"slug": c.slug, "name": c.name(lang)} for c in ref.ancestors(node.id)],
+        "subcategories": [
+            {"slug": ref.categories[i].slug, "name": ref.categories[i].name(lang)}
+            for i in ref.children.get(node.id, [])
+        ],
+    }
+    return _listing_page(request, template="catalog/list.html", category=slug, extra=extra)
+
+
+def merchant_page(request: HttpRequest, slug: str) -> HttpResponse:
+    lang = get_language()
+    merchant = selectors.merchant_by_slug(slug)
+    extra = {"heading": merchant.name(lang), "merchant": merchant, "merchant_name": merchant.name(lang)}
+    return _listing_page(request, template="catalog/merchant.html", merchant=slug, extra=extra)
+
+
+def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
+    lang = get_language()
+    detail = selectors.product_get(product_id=product_id, lang=lang)
+    services.history_record(user=request.user, product_id=detail.product.pk)
+    return render(
+        request,
+        "catalog/detail.html",
+        {
+            "d": detail,
+            "lang": lang,
+            "merchant_name": detail.merchant.name(lang) if detail.merchant else "",
+            "breadcrumbs": [{"slug": c.slug, "name": c.name(lang)} for c in detail.breadcrumbs],
+        },
+    )
+
+
+@login_required
+def history_page(request: HttpRequest) -> HttpResponse:
+    entries = selectors.history_list(user=request.user, lang=get_language())
+    return render(request, "catalog/history.html", {"entries": entries})
+
+
+@login_required
+@require_POST
+def history_delete(request: HttpRequest, product_id: int) -> HttpResponse:
+    services.history_delete(user=request.user, product_id=product_id)
+    messages.success(request, _("The entry was removed from your browsing history."))
+    return redirect("catalog:history")
+
+
+@login_required
+@require_POST
+def history_clear(request: HttpRequest) -> HttpResponse:
+    services.history_clear(user=request.user)
+    messages.success(request, _("Your browsing history was cleared."))
+    return redirect("catalog:history")
