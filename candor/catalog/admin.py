@@ -84,11 +84,14 @@ class SkuFormSet(BaseInlineFormSet):
     def save(self, commit: bool = True) -> list[Any]:
         product = self.instance
         saved = []
+        # what the admin's change message reads
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
         for form in self.forms:
             if not form.has_changed() and form.instance.pk is None:
                 continue
             if self.can_delete and self._should_delete_form(form):
                 if form.instance.pk:
+                    self.deleted_objects.append(form.instance)
                     services.sku_delete(sku_id=form.instance.pk)
                 continue
             data = form.cleaned_data
@@ -96,15 +99,19 @@ class SkuFormSet(BaseInlineFormSet):
                 continue
             if form.instance.pk and data["code"] != Sku.objects.get(pk=form.instance.pk).code:
                 services.sku_delete(sku_id=form.instance.pk)  # a renamed code is a new SKU
-            saved.append(
-                services.sku_save(
-                    product_id=product.pk,
-                    code=data["code"],
-                    price_fen=data["price_fen"],
-                    options=data.get("options") or {},
-                    is_active=data.get("is_active", True),
-                )
+            is_new = form.instance.pk is None
+            sku = services.sku_save(
+                product_id=product.pk,
+                code=data["code"],
+                price_fen=data["price_fen"],
+                options=data.get("options") or {},
+                is_active=data.get("is_active", True),
             )
+            saved.append(sku)
+            if is_new:
+                self.new_objects.append(sku)
+            elif form.has_changed():
+                self.changed_objects.append((sku, form.changed_data))
         return saved
 
 
