@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from candor.catalog.errors import ProductInvalid, ProductNotFound, SkuNotFound
 from candor.catalog.models import BrowsingHistory, Category, Merchant, Product, Sku, Stock
 from candor.privacy import audit, taxonomy
+from candor.search import index as search_index
 
 MAX_PRICE_FEN = 100_000_000_00  # one hundred million yuan: above it is a typing error
 MAX_ID = 2**31 - 1
@@ -50,23 +51,8 @@ def _unindex_later(product_ids: Iterable[int]) -> None:
 
 
 def _search_index() -> Any:
-    # INTEGRATION: candor.search.index is built by the search helper of issue #5; until it
-    # exists the catalog works without an index. Switch to a plain module import once it lands.
-    try:
-        from candor.search import index
-    except ImportError:  # pragma: no cover - only before the search app lands
-
-        class _NoIndex:
-            @staticmethod
-            def product_indexed(*, product_ids: Sequence[int]) -> None:
-                return None
-
-            @staticmethod
-            def product_unindexed(*, product_ids: Sequence[int]) -> None:
-                return None
-
-        return _NoIndex
-    return index
+    """The search app's index (a function so tests can put a recorder in its place)."""
+    return search_index
 
 
 # --- products ------------------------------------------------------------------------------

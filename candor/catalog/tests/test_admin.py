@@ -42,7 +42,8 @@ def form_data(product, **changes):
         "merchant": product.merchant_id, "category": product.category_id, "name_zh": product.name_zh,
         "name_en": product.name_en, "subtitle_zh": "", "subtitle_en": "", "brand": "", "description_zh": "",
         "description_en": "", "is_active": "on",
-        "skus-TOTAL_FORMS": "0", "skus-INITIAL_FORMS": "0", "skus-MIN_NUM_FORMS": "0", "skus-MAX_NUM_FORMS": "1000",
+        "skus-TOTAL_FORMS": "0", "skus-INITIAL_FORMS": "0", "skus-MIN_NUM_FORMS": "0",
+        "skus-MAX_NUM_FORMS": "1000",
         "images-TOTAL_FORMS": "0", "images-INITIAL_FORMS": "0", "images-MIN_NUM_FORMS": "0",
         "images-MAX_NUM_FORMS": "1000",
     }  # fmt: skip
@@ -94,7 +95,8 @@ def test_merchant_staff_edit_their_product_and_the_price_follows_the_skus(shop, 
     data = form_data(mine, name_zh="苹果 iPhone 15 手机 新款")
     data["skus-0-price_fen"] = "549900"
     data["skus-TOTAL_FORMS"] = "2"
-    data.update({"skus-1-product": mine.pk, "skus-1-code": "iphone-256", "skus-1-options": '{"容量": "256GB"}',
+    data.update({"skus-1-product": mine.pk, "skus-1-code": "iphone-256",
+                 "skus-1-options": '{"容量": "256GB"}',
                  "skus-1-price_fen": "649900", "skus-1-is_active": "on"})  # fmt: skip
     response = client.post(f"/admin/catalog/product/{mine.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]

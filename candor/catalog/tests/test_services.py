@@ -155,6 +155,16 @@ def test_product_page_in_both_languages(shop, client):
         for testid in ("add-to-cart", "favorite", "follow-merchant", "merchant-link", "product-price"):
             assert f'data-testid="{testid}"' in body, testid
         assert 'href="/products/m/candor-self/"' in body
+        for action in (
+            'action="/cart/add/"',
+            'action="/me/favorites/add/"',
+            "follows/merchant/",
+            "shares/new/",
+        ):
+            assert action in body, action
+        assert (
+            f'name="merchant" value="{shop.own.pk}"' in body and f'name="product" value="{mate.pk}"' in body
+        )
         assert "<script>" not in body and "style=" not in body and "onclick" not in body
     assert client.get("/products/999999/").status_code == 404
     services.product_deactivate(product_id=mate.pk)
