@@ -1,0 +1,106 @@
+"""The one search interface both databases implement.
+
+A backend stores one document per active product (``candor.search.text.Document``: tokens
+already segmented in Python) and answers a query (``Term`` list) with product ids, filtered and
+ordered in the database: the full-text match, the filters and the ``ORDER BY … LIMIT`` run in
+one SQL statement joined to ``catalog_product``, so no hit list is ever ranked in Python.
+
+Relevance is the database's own score (bm25 in SQLite FTS5, ts_rank in PostgreSQL), rounded
+so that near-equal scores tie, then the sales counter breaks the tie, then the id (a total
+order: pages never overlap). The other orders are the catalog's non-personal ones (C004-04).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from candor.search.text import Document, Term
+
+# The catalog's orders, written against the product table's alias ``p``.
+ORDERS = {
+    "sales": "p.sales_count DESC, p.id DESC",
+    "price_asc": "p.price_fen ASC, p.id ASC",
+    "price_desc": "p.price_fen DESC, p.id DESC",
+    "newest": "p.created_at DESC, p.id DESC",
+}
+RELEVANCE = "relevance"
+
+
+@dataclass(frozen=True)
+class Filters:
+    category_ids: Sequence[int] = ()
+    merchant_id: int | None = None
+    exclude_merchant_ids: Sequence[int] = ()
+    price_min: int | None = None
+    price_max: int | None = None
+    is_service: bool | None = None
+
+    def sql(self) -> tuple[str, list[object]]:
+        """``AND …`` conditions on ``p`` (the product table) and their parameters."""
+        parts = ["p.is_active = %s"]
+        params: list[object] = [True]
+        if self.category_ids:
+            parts.append(f"p.category_id IN ({', '.join(['%s'] * len(self.category_ids))})")
+            params.extend(int(i) for i in self.category_ids)
+        if self.merchant_id is not None:
+            parts.append("p.merchant_id = %s")
+            params.append(int(self.merchant_id))
+        elif self.exclude_merchant_ids:
+            parts.append(f"p.merchant_id NOT IN ({', '.join(['%s'] * len(self.exclude_merchant_ids))})")
+            params.extend(int(i) for i in self.exclude_merchant_ids)
+        if self.price_min is not None:
+            parts.append("p.price_fen >= %s")
+            params.append(int(self.price_min))
+        if self.price_max is not None:
+            parts.append("p.price_fen <= %s")
+            params.append(int(self.price_max))
+        if self.is_service is not None:
+            parts.append("p.is_service = %s")
+            params.append(bool(self.is_service))
+        return " AND ".join(parts), params
+
+
+class SearchBackend(ABC):
+    vendor: str
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    # --- schema (called by the migration and, for test databases built without migrations,
+    # after migrate; every statement is idempotent) ---
+    @abstractmethod
+    def schema_create(self) -> None: ...
+
+    @abstractmethod
+    def schema_drop(self) -> None: ...
+
+    # --- documents ---
+    @abstractmethod
+    def upsert(self, docs: Sequence[tuple[int, Document]]) -> None: ...
+
+    @abstractmethod
+    def delete(self, product_ids: Sequence[int]) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None: ...
+
+    @abstractmethod
+    def indexed_ids(self, product_ids: Sequence[int]) -> set[int]:
+        """Which of these products have a document (for tests and checks)."""
+
+    # --- queries ---
+    @abstractmethod
+    def search(
+        self, terms: Sequence[Term], *, filters: Filters, order: str, limit: int, offset: int
+    ) -> list[int]:
+        """Product ids of one page, best first (``order``: RELEVANCE or a key of ORDERS)."""
+
+    @abstractmethod
+    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int) -> int:
+        """How many products match, counted up to ``cap``."""
+
+    @abstractmethod
+    def names(self, terms: Sequence[Term], *, limit: int) -> list[int]:
+        """Ids of the best-selling active products matching (for suggestions)."""

@@ -1,0 +1,125 @@
+"""SQLite: an FTS5 virtual table whose rowid is the product id.
+
+The columns hold pre-segmented tokens (``candor.search.text``), so FTS5's ``unicode61``
+tokenizer only splits on the spaces we put in. It is a plain (content-storing) FTS5 table:
+SQLite 3.40, as shipped with Debian 12, has no ``contentless_delete``, and the stored tokens are
+small (a name's worth per product). Prefix indexes of 2–4 characters make pinyin and English
+prefix queries (``shou*``, ``sj*``, ``phon*``) index lookups.
+
+Every term is written as a quoted FTS5 string (``"手机"``, ``"shou"*``), built only from letters
+and digits, so no query can inject FTS5 syntax (``NEAR``, ``-``, ``:``, ``"``, ``*``).
+
+SQL is assembled only from this module's constant table and column names (hence the
+``noqa: S608``); every value, the match expression included, is a query parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from candor.search.backends.base import ORDERS, RELEVANCE, Filters, SearchBackend
+from candor.search.text import Document, Term
+
+TABLE = "search_product_fts"
+COLUMNS = ("zh", "en", "brand", "sub", "chars", "py", "pyi")
+# bm25 column weights, in COLUMNS order: the names and brand count most, pinyin some, single
+# characters least (they match widely).
+WEIGHTS = (10.0, 10.0, 8.0, 2.0, 1.0, 3.0, 2.0)
+_BATCH = 500
+
+
+def _string(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def match_expression(terms: Sequence[Term]) -> str:
+    return " AND ".join(_string(t.text) + ("*" if t.prefix else "") for t in terms)
+
+
+class SqliteFts5Backend(SearchBackend):
+    vendor = "sqlite"
+
+    def schema_create(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+                f"{', '.join(COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
+            )
+
+    def schema_drop(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def upsert(self, docs: Sequence[tuple[int, Document]]) -> None:
+        if not docs:
+            return
+        self.delete([pk for pk, _doc in docs])
+        placeholders = ", ".join(["%s"] * (len(COLUMNS) + 1))
+        sql = f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(docs), _BATCH):
+                cursor.executemany(
+                    sql, [(int(pk), *doc.columns()) for pk, doc in docs[start : start + _BATCH]]
+                )
+
+    def delete(self, product_ids: Sequence[int]) -> None:
+        ids = [int(i) for i in product_ids]
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(ids), _BATCH):
+                chunk = ids[start : start + _BATCH]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+
+    def optimize(self) -> None:
+        """Merge the FTS5 segments after a bulk load (faster queries)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")  # noqa: S608
+
+    def indexed_ids(self, product_ids: Sequence[int]) -> set[int]:
+        ids = [int(i) for i in product_ids]
+        if not ids:
+            return set()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)  # noqa: S608
+            return {row[0] for row in cursor.fetchall()}
+
+    def _from(self, terms: Sequence[Term], filters: Filters) -> tuple[str, list[object]]:
+        # CROSS JOIN keeps the FTS table the outer loop: the match drives, products are looked up
+        # by primary key.
+        where, params = filters.sql()
+        sql = (
+            f"FROM {TABLE} CROSS JOIN catalog_product AS p ON p.id = {TABLE}.rowid "
+            f"WHERE {TABLE} MATCH %s AND {where}"
+        )
+        return sql, [match_expression(terms), *params]
+
+    def search(
+        self, terms: Sequence[Term], *, filters: Filters, order: str, limit: int, offset: int
+    ) -> list[int]:
+        body, params = self._from(terms, filters)
+        if order == RELEVANCE:
+            weights = ", ".join(str(w) for w in WEIGHTS)
+            order_sql = f"round(bm25({TABLE}, {weights}), 1), p.sales_count DESC, p.id DESC"
+        else:
+            order_sql = ORDERS[order]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int) -> int:
+        body, params = self._from(terms, filters)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {body} LIMIT %s)", [*params, cap])  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def names(self, terms: Sequence[Term], *, limit: int) -> list[int]:
+        body, params = self._from(terms, Filters())
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT p.id {body} ORDER BY {ORDERS['sales']} LIMIT %s", [*params, limit])
+            return [row[0] for row in cursor.fetchall()]
