@@ -50,13 +50,17 @@ def session_cart(session: Mapping[str, Any] | None) -> dict[int, int]:
     return cart
 
 
-def stock_of(sku_ids: Iterable[int]) -> dict[int, int]:
-    """Units in stock per SKU, over all warehouses (a SKU without stock rows has none)."""
-    ids = list(sku_ids)
-    if not ids:
-        return {}
-    rows = Stock.objects.filter(sku_id__in=ids).values("sku_id").annotate(total=Sum("quantity"))
-    return {row["sku_id"]: int(row["total"] or 0) for row in rows}
+def stock_of(skus: Iterable[Sku]) -> dict[int, int]:
+    """Units available per SKU (its product loaded), summed over all warehouses; a SKU without
+    stock rows has none. A service of the marketplace (``Product.is_service``) is not stocked:
+    only the per-line maximum limits it."""
+    skus = list(skus)
+    ids = [sku.pk for sku in skus if not sku.product.is_service]
+    available = {sku.pk: MAX_LINE_QUANTITY for sku in skus if sku.product.is_service}
+    if ids:
+        rows = Stock.objects.filter(sku_id__in=ids).values("sku_id").annotate(total=Sum("quantity"))
+        available.update({row["sku_id"]: int(row["total"] or 0) for row in rows})
+    return available
 
 
 @dataclass(frozen=True)
@@ -126,11 +130,11 @@ def cart_get(*, user: Any, session: Mapping[str, Any] | None) -> Cart:
             .select_related("sku__product")
             .order_by("-added_at", "-id")
         )
-        stock = stock_of(item.sku_id for item in items)
+        stock = stock_of(item.sku for item in items)
         return Cart([CartLine(i.sku, i.quantity, stock.get(i.sku_id, 0), i.added_at) for i in items])
     wanted = session_cart(session)
     skus = Sku.objects.select_related("product").in_bulk(list(wanted))
-    stock = stock_of(skus)
+    stock = stock_of(skus.values())
     order = [sku_id for sku_id in reversed(wanted) if sku_id in skus]
     return Cart([CartLine(skus[i], wanted[i], stock.get(i, 0), None) for i in order])
 

@@ -52,7 +52,7 @@ def _sku_for_sale(sku_id: Any) -> Sku:
 
 
 def _check_stock(sku: Sku, quantity: int) -> None:
-    available = stock_of([sku.pk]).get(sku.pk, 0)
+    available = stock_of([sku]).get(sku.pk, 0)
     if quantity > available:
         raise OutOfStock(available)
 
@@ -189,8 +189,12 @@ def cart_merge_session(*, request: HttpRequest, user: Any) -> int:
     if not wanted:
         return 0
     _lock_owner(user)
-    skus = Sku.objects.filter(pk__in=list(wanted), is_active=True, product__is_active=True).in_bulk()
-    stock = stock_of(skus)
+    skus = (
+        Sku.objects.select_related("product")
+        .filter(pk__in=list(wanted), is_active=True, product__is_active=True)
+        .in_bulk()
+    )
+    stock = stock_of(skus.values())
     items = {i.sku_id: i for i in CartItem.objects.filter(user_id=user.pk)}
     lines = len(items)
     changed = 0

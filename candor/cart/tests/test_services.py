@@ -194,3 +194,17 @@ def test_merge_never_lowers_a_member_line(alice, make_sku):
     session[SESSION_KEY] = {str(sku.pk): 1}
     assert services.cart_merge_session(request=_Request(session), user=alice) == 0
     assert CartItem.objects.get().quantity == 5
+
+
+def test_a_service_is_not_stocked(alice, make_sku):
+    sku = make_sku(stock=None)
+    sku.product.is_service = True
+    sku.product.save()
+    assert services.cart_add(user=alice, session=None, sku_id=sku.pk, quantity=99) == 99
+    line = selectors.cart_get(user=alice, session=None).lines[0]
+    assert line.available and line.stock == 99
+    session = SessionStore()
+    session[SESSION_KEY] = {str(sku.pk): 5}
+    services.cart_remove(user=alice, session=None, sku_id=sku.pk)
+    assert services.cart_merge_session(request=_Request(session), user=alice) == 1
+    assert CartItem.objects.get().quantity == 5
