@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candor.accounts.views import PasswordLoginView
 from candor.api.root import api
+from candor.social.urls import share_urlpatterns
 
 admin.site.site_header = _("Candor back office")
 admin.site.site_title = _("Candor")
@@ -36,6 +37,7 @@ urlpatterns = [
     path("search/", include("candor.search.urls")),
     path("cart/", include("candor.cart.urls")),
     path("me/favorites/", include("candor.social.urls")),
+    path("", include((share_urlpatterns, "share"))),  # /s/<token>/: a share link, no personal data
     path("", include("candor.storefront.urls")),
 ]
 
