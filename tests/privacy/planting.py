@@ -23,6 +23,8 @@ UNPLANTABLE = {
     ("accounts.User", "language"): "one of two language codes",
     ("accounts.User", "last_login"): "a timestamp",
 }
+# Optional links a row still needs to satisfy its constraints (a follow has exactly one target).
+LINKS_NEEDED = {"social.Follow": ("merchant",)}
 TEXT_TYPES = (models.CharField, models.TextField, EncryptedField, models.JSONField, models.BinaryField)
 # Dates, times, numbers and flags cannot carry a planted string; nothing to find in the bytes.
 SCALAR_TYPES = (
@@ -55,7 +57,8 @@ def plantable(declaration: datamap.Declaration, name: str) -> bool:
 
 
 def is_scalar(declaration: datamap.Declaration, name: str) -> bool:
-    return isinstance(declaration.model._meta.get_field(name), SCALAR_TYPES)
+    model_field = declaration.model._meta.get_field(name)
+    return isinstance(model_field, SCALAR_TYPES) or model_field.is_relation
 
 
 def _stored(model_field: models.Field[Any, Any], value: str) -> Any:
@@ -80,8 +83,23 @@ def _value_for(model_field: models.Field[Any, Any], label: str) -> str:
     return value
 
 
+def _related(model: type[models.Model]) -> models.Model:
+    """A minimal row of ``model`` for a required link (a product for a favorite, a merchant …),
+    never the planted subject: a row pointing at another account is someone else's data."""
+    if model is get_user_model():
+        return model.objects.create_user(username=f"other-{secrets.token_hex(4)}", password="a-long-pass-1")
+    values = {
+        f.name: _filler(f)
+        for f in model._meta.concrete_fields
+        if not (f.primary_key or f.null or f.blank or f.has_default())
+    }
+    return model.objects.create(**values)
+
+
 def _filler(model_field: models.Field[Any, Any]) -> Any:
-    """A value for a required non-declared field (numbers, dates, unique order numbers)."""
+    """A value for a required non-declared field (numbers, dates, unique order numbers, links)."""
+    if model_field.is_relation and model_field.related_model is not None:
+        return _related(model_field.related_model)
     if isinstance(model_field, models.DateTimeField):
         return timezone.now()
     if isinstance(model_field, models.DateField):
@@ -89,7 +107,7 @@ def _filler(model_field: models.Field[Any, Any]) -> Any:
     if isinstance(model_field, models.BooleanField):
         return False
     if isinstance(model_field, models.IntegerField | models.DecimalField | models.FloatField):
-        return 100
+        return 1  # within any sane range constraint (a quantity of 1 to 99)
     if isinstance(model_field, models.CharField | models.TextField):
         return secrets.token_hex(min(8, (model_field.max_length or 32) // 2))
     raise AssertionError(f"cannot fill {model_field}")
@@ -121,11 +139,17 @@ def plant_subject() -> Planted:
             name = model_field.name
             if model_field.primary_key or model_field.attname == subject_attr:
                 continue
-            if name in declaration.fields and plantable(declaration, name):
+            needed = name in LINKS_NEEDED.get(model._meta.label, ()) or not (
+                model_field.null or model_field.blank or model_field.has_default()
+            )
+            if name in declaration.fields and model_field.is_relation:
+                if needed:  # a link carries an id, not a planted string
+                    kwargs[name] = _filler(model_field)
+            elif name in declaration.fields and plantable(declaration, name):
                 value = _value_for(model_field, f"{model._meta.model_name}{name}")
                 kwargs[name] = _stored(model_field, value)
                 planted.values[f"{model._meta.label}.{name}"] = value
-            elif not (model_field.null or model_field.blank or model_field.has_default()):
+            elif needed:
                 kwargs[name] = _filler(model_field)
         planted.rows[model._meta.label] = model.objects.create(**kwargs)
     return planted
