@@ -310,7 +310,7 @@ def products_generate(*, count: int, seed: int = 5, stdout: Any = None) -> list[
         while done < count:
             batch = min(BATCH, count - done)
             products: list[Product] = []
-            plans: list[tuple[Leaf, list[tuple[dict[str, str], float]], int]] = []
+            plans: list[list[tuple[dict[str, str], int]]] = []
             for _n in range(batch):
                 leaf = rng.choices(LEAVES, weights)[0]
                 brand_zh, brand_en = rng.choice(leaf.brands)
@@ -356,22 +356,18 @@ def products_generate(*, count: int, seed: int = 5, stdout: Any = None) -> list[
                         updated_at=created,
                     )
                 )
-                plans.append((leaf, _options(rng, leaf), _price_fen(rng, *leaf.price)))
+                base = _price_fen(rng, *leaf.price)
+                priced = [
+                    (opts, base if f == 1 else _shop_price(base * f)) for opts, f in _options(rng, leaf)
+                ]
+                products[-1].price_fen = min(price for _opts, price in priced)  # the lowest SKU price
+                plans.append(priced)
             Product.objects.bulk_create(products, batch_size=BATCH)
-            skus: list[Sku] = []
-            for product, (_leaf, options, base) in zip(products, plans, strict=True):
-                for k, (opts, factor) in enumerate(options):
-                    price = base if factor == 1 else _shop_price(base * factor)
-                    skus.append(
-                        Sku(
-                            product_id=product.pk,
-                            code=f"P{product.pk}-{k + 1}",
-                            options=opts,
-                            price_fen=price,
-                        )
-                    )
-                product.price_fen = min(s.price_fen for s in skus[len(skus) - len(options) :])
-            Product.objects.bulk_update(products, ["price_fen"], batch_size=BATCH)
+            skus = [
+                Sku(product_id=product.pk, code=f"P{product.pk}-{k + 1}", options=opts, price_fen=price)
+                for product, priced in zip(products, plans, strict=True)
+                for k, (opts, price) in enumerate(priced)
+            ]
             Sku.objects.bulk_create(skus, batch_size=BATCH)
             stocks = []
             for sku in skus:

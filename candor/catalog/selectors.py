@@ -5,7 +5,7 @@ traits), product pages, the category tree, merchants and the browsing history.
 Speed at 100k products: every order has a composite index (see models) ending in the primary
 key, so a page is an index range scan; pagination is by offset (page 50 of 20 skips 1000 index
 entries). The total is counted up to ``COUNT_CAP`` only (``SELECT COUNT(*) FROM (… LIMIT
-cap)``), so a broad listing never counts all 100k rows; above the cap the page says "10000+".
+cap)``), so a broad listing never counts all 100k rows; above the cap the page says "more than 2000".
 The category tree and the merchants are small and change rarely: they are cached (and dropped
 by ``reference_changed()`` on every admin edit), so a list page costs three queries — the
 products, their first images and the capped count.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from candor.catalog.errors import CategoryNotFound, ListingInvalid, MerchantNotFound, ProductNotFound
@@ -34,7 +34,7 @@ DEFAULT_SORT = "sales"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 60
 MAX_PAGE = 1000
-COUNT_CAP = 10_000
+COUNT_CAP = 2_000
 MAX_PRICE_FEN = 100_000_000_00
 MAX_ID = 2**31 - 1
 _CACHE_KEY = "catalog:reference:v1"
@@ -337,7 +337,15 @@ def _products(listing: Listing) -> QuerySet[Product]:
     qs = Product.objects.filter(is_active=True)
     if listing.category is not None:
         ids = ref.descendants(listing.category.id)
-        qs = qs.filter(category_id=ids[0]) if len(ids) == 1 else qs.filter(category_id__in=ids)
+        if len(ids) == 1:
+            qs = qs.filter(category_id=ids[0])  # the (category, order…) index: a range scan
+        else:
+            # A parent category: its subcategories together are a large share of the catalog,
+            # so walking the order's own index and skipping other categories finds a page
+            # quickly, while the category index would fetch every row of the subtree and sort
+            # them all (100k products, SQLite: 130 ms against 10 ms). "+ 0" keeps the planners (SQLite
+            # and PostgreSQL alike) off the category index.
+            qs = qs.alias(_category=F("category_id") + 0).filter(_category__in=ids)
     if listing.merchant is not None:
         qs = qs.filter(merchant_id=listing.merchant.id)
     elif ref.inactive_merchant_ids:
