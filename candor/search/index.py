@@ -29,17 +29,18 @@ def _documents(rows: Iterable[tuple]) -> list[tuple[int, text.Document]]:
 
 
 def product_indexed(*, product_ids: Sequence[int]) -> None:
-    """(Re)index these products as they are now; inactive or deleted ones leave the index."""
+    """(Re)index these products as they are now; inactive or deleted ones leave the index.
+    Works in batches, so a bulk load may pass all of its ids at once."""
     ids = sorted({int(i) for i in product_ids})
-    if not ids:
-        return
     backend = backend_for()
-    with transaction.atomic():
-        rows = list(Product.objects.filter(pk__in=ids, is_active=True).values_list(*_FIELDS))
-        gone = set(ids) - {row[0] for row in rows}
-        if gone:
-            backend.delete(sorted(gone))
-        backend.upsert(_documents(rows))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with transaction.atomic():
+            rows = list(Product.objects.filter(pk__in=chunk, is_active=True).values_list(*_FIELDS))
+            gone = set(chunk) - {row[0] for row in rows}
+            if gone:
+                backend.delete(sorted(gone))
+            backend.upsert(_documents(rows))
 
 
 def product_unindexed(*, product_ids: Sequence[int]) -> None:

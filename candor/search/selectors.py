@@ -1,8 +1,9 @@
 """Reads of search: a page of results, suggestions, and the person's own search history.
 
-A results page costs at most four queries: the match (full-text match, filters, order and
-LIMIT in one statement, see ``backends``), the products' card fields, their first images (the
-catalog's ``cards``), and a capped count only when the page does not already show the end.
+A results page costs at most five queries: on SQLite a capped count of the raw matches (it
+chooses the plan, see ``backends.sqlite_fts5``), the page (full-text match, filters, order and
+LIMIT in one statement), the products' card fields, their first images (the catalog's
+``cards``), and a capped count only when the page does not already show the end.
 Filters and orders are the catalog's (``listing_parse``), plus ``relevance``, the default.
 """
 
@@ -118,7 +119,7 @@ def search(
     if not has_next and (ids or listing.page == 1):
         total, exact = start + len(ids), True
     else:
-        total = backend.count(terms, filters=filters, cap=COUNT_CAP)
+        total = backend.count(terms, filters=filters, cap=COUNT_CAP, order=sort)
         exact = total < COUNT_CAP
     by_id = Product.objects.only(*_CARD_FIELDS).in_bulk(ids)
     products = [by_id[i] for i in ids if i in by_id]

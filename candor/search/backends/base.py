@@ -37,24 +37,32 @@ class Filters:
     price_max: int | None = None
     is_service: bool | None = None
 
-    def sql(self) -> tuple[str, list[object]]:
-        """``AND …`` conditions on ``p`` (the product table) and their parameters."""
+    def sql(self, *, probe: bool = False) -> tuple[str, list[object]]:
+        """``AND …`` conditions on ``p`` (the product table) and their parameters.
+
+        ``probe`` (SQLite): the numeric columns are written ``+p.x`` so the planner checks them
+        row by row instead of choosing their index — the scan must follow the ORDER BY index
+        (categories stay usable: their index bounds the scan to the chosen categories)."""
+        plus = "+" if probe else ""
         parts = ["p.is_active = %s"]
         params: list[object] = [True]
-        if self.category_ids:
+        if len(self.category_ids) == 1:
+            parts.append("p.category_id = %s")
+            params.append(int(self.category_ids[0]))
+        elif self.category_ids:
             parts.append(f"p.category_id IN ({', '.join(['%s'] * len(self.category_ids))})")
             params.extend(int(i) for i in self.category_ids)
         if self.merchant_id is not None:
-            parts.append("p.merchant_id = %s")
+            parts.append(f"{plus}p.merchant_id = %s")
             params.append(int(self.merchant_id))
         elif self.exclude_merchant_ids:
             parts.append(f"p.merchant_id NOT IN ({', '.join(['%s'] * len(self.exclude_merchant_ids))})")
             params.extend(int(i) for i in self.exclude_merchant_ids)
         if self.price_min is not None:
-            parts.append("p.price_fen >= %s")
+            parts.append(f"{plus}p.price_fen >= %s")
             params.append(int(self.price_min))
         if self.price_max is not None:
-            parts.append("p.price_fen <= %s")
+            parts.append(f"{plus}p.price_fen <= %s")
             params.append(int(self.price_max))
         if self.is_service is not None:
             parts.append("p.is_service = %s")
@@ -98,8 +106,8 @@ class SearchBackend(ABC):
         """Product ids of one page, best first (``order``: RELEVANCE or a key of ORDERS)."""
 
     @abstractmethod
-    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int) -> int:
-        """How many products match, counted up to ``cap``."""
+    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int, order: str = RELEVANCE) -> int:
+        """How many products the listing in ``order`` holds, counted up to ``cap``."""
 
     @abstractmethod
     def names(self, terms: Sequence[Term], *, limit: int) -> list[int]:

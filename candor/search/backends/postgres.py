@@ -122,7 +122,7 @@ class PostgresBackend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int) -> int:
+    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int, order: str = RELEVANCE) -> int:
         body, params = self._from(terms, filters)
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {body} LIMIT %s) AS hits", [*params, cap])  # noqa: S608

@@ -32,8 +32,17 @@ def _string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def match_expression(terms: Sequence[Term]) -> str:
-    return " AND ".join(_string(t.text) + ("*" if t.prefix else "") for t in terms)
+# Columns that come from the product's name (and brand): a broad query ranks by these.
+NAME_COLUMNS = ("zh", "en", "brand", "chars", "py", "pyi")
+# From this many raw matches on, a query is "broad" (see ``SqliteFts5Backend._plan``): for
+# relevance (bm25 costs about 1 µs a row), and for the catalog's orders (a join and a sort only).
+BROAD_RELEVANCE = 1000
+BROAD_ORDER = 1000
+
+
+def match_expression(terms: Sequence[Term], *, columns: Sequence[str] = ()) -> str:
+    expression = " AND ".join(_string(t.text) + ("*" if t.prefix else "") for t in terms)
+    return f"{{{' '.join(columns)}}} : ({expression})" if columns else expression
 
 
 class SqliteFts5Backend(SearchBackend):
@@ -87,39 +96,80 @@ class SqliteFts5Backend(SearchBackend):
             cursor.execute(f"SELECT rowid FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)  # noqa: S608
             return {row[0] for row in cursor.fetchall()}
 
-    def _from(self, terms: Sequence[Term], filters: Filters) -> tuple[str, list[object]]:
-        # CROSS JOIN keeps the FTS table the outer loop: the match drives, products are looked up
-        # by primary key.
-        where, params = filters.sql()
-        sql = (
-            f"FROM {TABLE} CROSS JOIN catalog_product AS p ON p.id = {TABLE}.rowid "
-            f"WHERE {TABLE} MATCH %s AND {where}"
-        )
-        return sql, [match_expression(terms), *params]
+    def _broad(self, match: str, order: str) -> bool:
+        memo = self.__dict__.setdefault("_raw_counts", {})
+        if match not in memo:
+            memo[match] = self._count_raw(match)
+        return memo[match] >= (BROAD_RELEVANCE if order == RELEVANCE else BROAD_ORDER)
+
+    def _count_raw(self, match: str) -> int:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",  # noqa: S608
+                [match, BROAD_ORDER],
+            )
+            return cursor.fetchone()[0]
+
+    def _plan(self, terms: Sequence[Term], filters: Filters, order: str) -> tuple[str, list[object], str]:
+        """FROM/WHERE, its parameters and the ORDER BY for this query.
+
+        A selective query (fewer raw matches than BROAD_*) is driven by the full-text index:
+        every match is joined to its product by primary key and ranked by bm25, then sales.
+        A broad one (手机 in a phone shop: a quarter of the catalog) would rank tens of
+        thousands of rows, so it is driven by the catalog's index of the chosen order instead:
+        products are read in that order and kept when they are among the matches, and the
+        LIMIT stops the scan after a page. Relevance for a broad query is the name match
+        (all words in the name, brand or its pinyin) ordered by sales: among thousands of names
+        that all contain the words, bm25 would only measure their length.
+        """
+        match = match_expression(terms)
+        if not self._broad(match, order):
+            where, params = filters.sql()
+            body = (
+                f"FROM {TABLE} CROSS JOIN catalog_product AS p ON p.id = {TABLE}.rowid "
+                f"WHERE {TABLE} MATCH %s AND {where}"
+            )
+            if order == RELEVANCE:
+                weights = ", ".join(str(w) for w in WEIGHTS)
+                order_sql = f"round(bm25({TABLE}, {weights}), 1), p.sales_count DESC, p.id DESC"
+            else:
+                order_sql = ORDERS[order]
+            return body, [match, *params], order_sql
+        if order == RELEVANCE:
+            match, order_sql = match_expression(terms, columns=NAME_COLUMNS), ORDERS["sales"]
+        else:
+            order_sql = ORDERS[order]
+        # The unary + keeps SQLite from driving by the match list: it probes it instead.
+        where, params = filters.sql(probe=True)
+        hits = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
+        body = f"FROM catalog_product AS p WHERE +p.id IN ({hits}) AND {where}"
+        return body, [match, *params], order_sql
 
     def search(
         self, terms: Sequence[Term], *, filters: Filters, order: str, limit: int, offset: int
     ) -> list[int]:
-        body, params = self._from(terms, filters)
-        if order == RELEVANCE:
-            weights = ", ".join(str(w) for w in WEIGHTS)
-            order_sql = f"round(bm25({TABLE}, {weights}), 1), p.sales_count DESC, p.id DESC"
-        else:
-            order_sql = ORDERS[order]
+        body, params, order_sql = self._plan(terms, filters, order)
+        sql = f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s"
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s", [*params, limit, offset]
-            )
+            cursor.execute(sql, [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
-    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int) -> int:
-        body, params = self._from(terms, filters)
+    def count(self, terms: Sequence[Term], *, filters: Filters, cap: int, order: str = RELEVANCE) -> int:
+        # Always driven by the full-text index: LIMIT cap stops after cap joined rows.
+        match = match_expression(terms)
+        if order == RELEVANCE and self._broad(match, order):
+            match = match_expression(terms, columns=NAME_COLUMNS)
+        where, params = filters.sql()
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} CROSS JOIN catalog_product AS p "  # noqa: S608
+            f"ON p.id = {TABLE}.rowid WHERE {TABLE} MATCH %s AND {where} LIMIT %s)"
+        )
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {body} LIMIT %s)", [*params, cap])  # noqa: S608
+            cursor.execute(sql, [match, *params, cap])
             return cursor.fetchone()[0]
 
     def names(self, terms: Sequence[Term], *, limit: int) -> list[int]:
-        body, params = self._from(terms, Filters())
+        body, params, order_sql = self._plan(terms, Filters(), "sales")
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT p.id {body} ORDER BY {ORDERS['sales']} LIMIT %s", [*params, limit])
+            cursor.execute(f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s", [*params, limit])
             return [row[0] for row in cursor.fetchall()]

@@ -276,8 +276,9 @@ def test_search_query_count(shop, django_assert_max_num_queries):
     from candor.catalog import selectors as catalog_selectors
 
     catalog_selectors.reference()
-    # The match, the capped count (there is a next page), the products, their first images.
-    with django_assert_max_num_queries(4):
+    # The raw match count (chooses the plan), the page, the capped count (there is a next
+    # page), the products, their first images.
+    with django_assert_max_num_queries(5):
         selectors.search(q="手机", lang="zh-hans", page_size=2)
 
 
@@ -297,3 +298,24 @@ def test_postgres_literals_quote_every_term():
     with connection.cursor() as cursor:
         cursor.execute("SELECT %s::tsvector @@ %s::tsquery", [tsvector_literal(doc), "'sj':*"])
         assert cursor.fetchone()[0] is True
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 backend")
+@pytest.mark.parametrize("sort", ["relevance", "sales", "price_asc", "price_desc", "newest"])
+def test_broad_queries_are_driven_by_the_order_index(shop, monkeypatch, sort):
+    """Past BROAD_* matches the plan reads products in the order's index and probes the
+    matches; it must list the same products in the same order as the selective plan (for
+    relevance: the name matches, best sellers first)."""
+    from candor.search.backends import sqlite_fts5
+
+    selective = ids("苹果", sort=sort)
+    monkeypatch.setattr(sqlite_fts5, "BROAD_RELEVANCE", 1)
+    monkeypatch.setattr(sqlite_fts5, "BROAD_ORDER", 1)
+    broad = ids("苹果", sort=sort)
+    if sort == "relevance":
+        # The fruit box matches only in its subtitle: a broad relevance listing is name matches.
+        assert broad == [shop.p["case"].pk, shop.p["iphone"].pk]
+    else:
+        assert broad == selective
+    results = selectors.search(q="手机", lang="zh-hans", sort=sort, page_size=2, category="digital")
+    assert results.total == 4 and len(results.items) == 2
