@@ -62,11 +62,24 @@ MERCHANT_STAFF = Role(
     _("Merchant staff"),
     _("Works on a merchant's catalog; never reveals personal data."),
     permissions=(
-        # Forward declarations for the catalog app; applied once it exists. Orders are handed to
-        # merchants by the orders flow (their own orders only), not through a model permission.
+        # Their own merchants' products only: the catalog admin scopes every query to the
+        # merchants a staff member belongs to. Never catalog.change_merchant (it means "every
+        # merchant"). Orders are handed to merchants by the orders flow, not a model permission.
         "catalog.view_product",
         "catalog.add_product",
         "catalog.change_product",
+        "catalog.delete_product",
+        "catalog.view_sku",
+        "catalog.add_sku",
+        "catalog.change_sku",
+        "catalog.delete_sku",
+        "catalog.view_stock",
+        "catalog.add_stock",
+        "catalog.change_stock",
+        "catalog.view_productimage",
+        "catalog.add_productimage",
+        "catalog.change_productimage",
+        "catalog.delete_productimage",
     ),
 )
 

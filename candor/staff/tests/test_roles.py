@@ -18,7 +18,13 @@ pytestmark = pytest.mark.django_db
 # fmt: off
 EXPECTED = {
     "customer_service": {PERMISSION, "accounts.view_user", "accounts.view_profile", "addresses.view_address"},
-    "merchant_staff": {"catalog.view_product", "catalog.add_product", "catalog.change_product"},
+    "merchant_staff": {
+        "catalog.view_product", "catalog.add_product", "catalog.change_product", "catalog.delete_product",
+        "catalog.view_sku", "catalog.add_sku", "catalog.change_sku", "catalog.delete_sku",
+        "catalog.view_stock", "catalog.add_stock", "catalog.change_stock",
+        "catalog.view_productimage", "catalog.add_productimage", "catalog.change_productimage",
+        "catalog.delete_productimage",
+    },
     "privacy_officer": {
         PERMISSION,
         "privacy.view_auditevent", "privacy.view_consentrecord", "privacy.view_disclosurerecord",
