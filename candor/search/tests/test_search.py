@@ -290,7 +290,7 @@ def test_sqlite_match_expression_quotes_every_term():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend")
-def test_postgres_literals_quote_every_term():
+def test_postgres_literals_quote_every_term(db):
     from candor.search.backends.postgres import tsquery_literal, tsvector_literal
 
     assert tsquery_literal(text.query_terms("手机 shou")) == "'手机' & 'shou':*"
