@@ -76,7 +76,10 @@ def test_add_redirects_back_with_a_message(client, make_sku):
     response = client.post("/cart/add/", {"sku": sku.pk}, HTTP_REFERER="http://testserver/products/7/")
     assert response.status_code == 302 and response["Location"] == "http://testserver/products/7/"
     # A foreign referrer or next is not followed.
-    response = client.post("/cart/add/", {"sku": sku.pk, "next": "https://evil.example/"})
+    # The message is made in the language of the request that adds.
+    response = client.post(
+        "/cart/add/", {"sku": sku.pk, "next": "https://evil.example/"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response["Location"] == "/cart/"
     page = client.get("/cart/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Added to your cart." in page.content.decode()
