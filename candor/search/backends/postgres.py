@@ -53,11 +53,12 @@ class PostgresBackend(SearchBackend):
 
     def schema_create(self) -> None:
         with self.connection.cursor() as cursor:
+            # No foreign key to catalog_product: this table is not a Django model, so Django's
+            # flush (TRUNCATE of the model tables) could not empty catalog_product past it. The
+            # catalog's services unindex what they delete, and searches join on the product.
             cursor.execute(
                 f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-                " product_id bigint PRIMARY KEY REFERENCES catalog_product (id)"
-                " ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,"
-                " document tsvector NOT NULL)"
+                " product_id bigint PRIMARY KEY, document tsvector NOT NULL)"
             )
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING gin (document)")
 
