@@ -15,7 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import http_server, login, privacy_audit, privacy_crypto, privacy_retention, privacy_rights
+from bench import (
+    catalog,
+    http_server,
+    login,
+    privacy_audit,
+    privacy_crypto,
+    privacy_retention,
+    privacy_rights,
+)
 from bench.harness import BenchError, Context, Options
 
 
@@ -36,6 +44,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "rights": Benchmark(privacy_rights.run, True, "export and erase of a 10k-row subject (goal < 1 s each)"),
     "retention": Benchmark(privacy_retention.run, True, "sweep of 1M rows vs the raw SQL (goal ≤ 2×)"),
     "login": Benchmark(login.run, True, "token login by password (argon2) and by SMS code vs hello-world"),
+    "catalog": Benchmark(catalog.run, True, "100k products: search, list, page vs raw SQL, orders, queries"),
 }
 
 
@@ -74,6 +83,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "fallback; auto = wrk if possible",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch dir (server logs)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="catalog: also run on this scratch PostgreSQL database, created and dropped by the run "
+        "(e.g. postgres://postgres@127.0.0.1:5432/candor_bench_catalog)",
+    )
+    parser.add_argument(
+        "--catalog-products", type=int, default=catalog.PRODUCTS, metavar="N", help="catalog: products"
+    )
     return parser.parse_args(argv)
 
 
@@ -94,6 +112,7 @@ def main(argv: list[str]) -> int:
             print(f"{name:10} {'default' if bench.default else 'on demand':10} {bench.help}")
         return 0
     names = selected(args)
+    catalog.configure(postgres=args.postgres, products=args.catalog_products)
     options = Options(
         seconds=args.seconds,
         warmup=args.warmup,

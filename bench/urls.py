@@ -1,8 +1,10 @@
-"""Candor's URLs plus ``/bench/hello``, the baseline every benchmark is compared with."""
+"""Candor's URLs plus ``/bench/hello``, the baseline every benchmark is compared with, and the
+catalog benchmark's raw-SQL baselines (``bench.catalog_raw``)."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
+from bench import catalog_raw
 from candor import urls as candor_urls
 
 
@@ -12,5 +14,5 @@ def hello(request: HttpRequest) -> JsonResponse:
 
 # Candor's patterns are spliced in, not include()d, so /api/v1/ping resolves exactly as it
 # does in production (no extra resolver level to pay for in the numbers).
-urlpatterns = [path("bench/hello", hello), *candor_urls.urlpatterns]
+urlpatterns = [path("bench/hello", hello), *catalog_raw.urlpatterns, *candor_urls.urlpatterns]
 handler500 = candor_urls.handler500
