@@ -93,3 +93,20 @@ def test_htmx_is_the_pinned_npm_version():
     pinned = json.loads((root / "package.json").read_text())["dependencies"]["htmx.org"]
     served = (root / "candor/static/vendor/htmx.min.js").read_text()
     assert f'version:"{pinned}"' in served
+
+
+@pytest.mark.django_db
+def test_home_shows_categories_and_best_sellers_in_sales_order(client):
+    from candor.catalog import services
+    from candor.catalog.models import Category, Merchant
+
+    merchant = Merchant.objects.create(name_zh="自营", name_en="Self", kind="self", slug="self")
+    phones = Category.objects.create(name_zh="手机", name_en="Phones", slug="phones")
+    for name, sold in (("小米手机", 5), ("华为手机", 50)):
+        product = services.product_create(
+            merchant=merchant, category=phones, name_zh=name, skus=[{"code": name, "price_fen": 100}]
+        )
+        services.product_sales_add(product_id=product.pk, quantity=sold)
+    html = client.get("/").content.decode()
+    assert 'href="/products/c/phones/"' in html
+    assert html.index("华为手机") < html.index("小米手机")  # best seller first, the same for everyone
