@@ -4,6 +4,7 @@ mobile number and e-mail; C003-18: an optional profile; nothing else is required
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
 
 from candor.accounts.models import ApiToken, Cancellation, Profile, User
 from candor.privacy import retention, taxonomy
@@ -19,6 +20,7 @@ register(
             purposes=[taxonomy.REGISTRATION],
             sensitive=False,
             mask="generic",
+            label=_("account name"),
             # Erased accounts keep a unique placeholder so the row can stay for the records
             # that point at it, while the name itself is free to register again.
             anonymize=Concat(Value("erased-"), Cast(F("id"), output_field=CharField())),

@@ -175,3 +175,18 @@ def test_sms_login_for_an_unknown_number_needs_a_valid_code_first(api_client):
     assert wrong.status_code in {400, 429} and wrong.json()["code"] != "sms_login_failed"
     right = api_client.call("post", "/session/sms", {"phone": "13912348001", "code": code}, lang="en")
     assert right.status_code == 400 and right.json()["code"] == "sms_login_failed"
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "fields"),
+    [
+        ("en", "Registration and login", ["account name", "password", "mobile number", "email address"]),
+        ("zh-hans", "注册和登录", ["账号名", "密码", "手机号码"]),
+    ],
+)
+def test_the_collection_list_shows_the_registration_fields_with_their_purpose(client, lang, heading, fields):
+    html = client.get("/privacy/collection/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    section = html[html.index(heading) :]
+    section = section[: section.index("<h2", 10)] if "<h2" in section[10:] else section
+    for label in fields:
+        assert label in section, (label, lang)
