@@ -77,6 +77,11 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
     list_select_related = ("parent",)
 
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "parent" in form.changed_data:
+            services.category_moved(category_id=obj.pk)  # the products' top-level category
+
 
 class SkuFormSet(BaseInlineFormSet):
     """SKUs are written through the service (price and search index kept in step)."""

@@ -342,6 +342,7 @@ def products_generate(*, count: int, seed: int = 5, stdout: Any = None) -> list[
                     Product(
                         merchant=merchant,
                         category=categories[leaf.slug],
+                        root_category_id=categories[leaf.slug].parent_id or categories[leaf.slug].pk,
                         name_zh=name_zh,
                         name_en=name_en,
                         subtitle_zh=f"{extra_zh} · {merchant.name_zh}",

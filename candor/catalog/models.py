@@ -80,12 +80,28 @@ class Category(models.Model):
         return pick(lang, self.name_zh, self.name_en)
 
 
+_ON_SALE = models.Q(is_active=True)
+
+
 class Product(models.Model):
     merchant = models.ForeignKey(
         Merchant, on_delete=models.PROTECT, related_name="products", verbose_name=_("merchant")
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    # The top of the category's tree (the category itself for a top-level one), kept in step by
+    # services (product_create/product_update, category_moved): a top-level category's listing
+    # is then an index range scan like a leaf's, not a filter over the whole catalog's order.
+    root_category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # the listing indexes below start with it
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("top-level category"),
     )
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -106,14 +122,26 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ("-sales_count", "-id")
+        # Listings show products on sale only, so the listing indexes are partial (is_active):
+        # the filter needs no look at the row, the capped count and deep pages (OFFSET) are
+        # covered by the index, and products off sale take no room in them.
         indexes = [
-            models.Index(fields=["category", "-sales_count", "-id"], name="catalog_cat_sales"),
-            models.Index(fields=["category", "price_fen", "id"], name="catalog_cat_price"),
-            models.Index(fields=["category", "-created_at", "-id"], name="catalog_cat_new"),
-            models.Index(fields=["-sales_count", "-id"], name="catalog_sales"),
-            models.Index(fields=["price_fen", "id"], name="catalog_price"),
-            models.Index(fields=["-created_at", "-id"], name="catalog_new"),
-            models.Index(fields=["merchant", "-sales_count", "-id"], name="catalog_merchant_sales"),
+            models.Index(fields=[*prefix, *order], name=name, condition=_ON_SALE)
+            for prefix, stem in (
+                ((), "catalog"),
+                (("category",), "catalog_cat"),
+                (("root_category",), "catalog_root"),
+            )
+            for order, suffix in (
+                (("-sales_count", "-id"), "sales"),
+                (("price_fen", "id"), "price"),
+                (("-created_at", "-id"), "new"),
+            )
+            for name in [f"{stem}_{suffix}"]
+        ] + [
+            models.Index(
+                fields=["merchant", "-sales_count", "-id"], name="catalog_merchant_sales", condition=_ON_SALE
+            ),
         ]
 
     def __str__(self) -> str:

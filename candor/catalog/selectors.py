@@ -2,27 +2,34 @@
 (C004-04: sales, price up, price down, newest — the same for everyone, never from a person's
 traits), product pages, the category tree, merchants and the browsing history.
 
-Speed at 100k products: every order has a composite index (see models) ending in the primary
-key, so a page is an index range scan; pagination is by offset (page 50 of 20 skips 1000 index
-entries). The total is counted up to ``COUNT_CAP`` only (``SELECT COUNT(*) FROM (… LIMIT
-cap)``), so a broad listing never counts all 100k rows; above the cap the page says "more than 2000".
-The category tree and the merchants are small and change rarely: they are cached (and dropped
-by ``reference_changed()`` on every admin edit), so a list page costs three queries — the
-products, their first images and the capped count.
+Speed at 100k products: every order has a partial composite index on the products on sale
+(see models) ending in the primary key, so a page is an index range scan: by category for a
+leaf, by the denormalized top-level category for a root, over everything otherwise. Deep
+pages find their ids by the index alone (OFFSET never touches the table) and then read those
+rows. The total is counted up to ``COUNT_CAP`` only (``SELECT COUNT(*) FROM (… LIMIT cap)``,
+covered by the same partial indexes), so a broad listing never counts all 100k rows; above
+the cap the page says "more than 2000". The category tree and the merchants are small and
+change rarely: they are cached (and dropped by ``reference_changed()`` on every edit) and kept
+per process (checked against the cache's version token), so a list page costs three queries —
+the products, their first images and the capped count — and unpickles nothing.
 """
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.db.models import F, Prefetch, QuerySet, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candor.catalog.errors import CategoryNotFound, ListingInvalid, MerchantNotFound, ProductNotFound
-from candor.catalog.models import BrowsingHistory, Category, Merchant, Product, ProductImage, Sku
+from candor.catalog.models import BrowsingHistory, Category, Merchant, Product, ProductImage, Sku, pick
 
 SORTS: dict[str, tuple[str, ...]] = {
     "sales": ("-sales_count", "-id"),
@@ -37,7 +44,8 @@ MAX_PAGE = 1000
 COUNT_CAP = 2_000
 MAX_PRICE_FEN = 100_000_000_00
 MAX_ID = 2**31 - 1
-_CACHE_KEY = "catalog:reference:v1"
+_CACHE_KEY = "catalog:reference:v2"
+_VERSION_KEY = "catalog:reference:version"
 _CACHE_SECONDS = 300
 
 
@@ -133,17 +141,42 @@ def _load_reference() -> Reference:
     )
 
 
+class _Local:
+    """This process's copy of the reference, so a request unpickles nothing: the shared cache
+    holds the reference and a version token; the copy is reused while the cache's token (one
+    small read, at most every ``_RECHECK_SECONDS``) still matches it."""
+
+    token: str | None = None
+    ref: Reference | None = None
+    checked: float = 0.0
+
+
+_local = _Local()
+_RECHECK_SECONDS = 1.0
+
+
 def reference() -> Reference:
-    ref = cache.get(_CACHE_KEY)
-    if ref is None:
-        ref = _load_reference()
-        cache.set(_CACHE_KEY, ref, _CACHE_SECONDS)
-    return ref
+    now = time.monotonic()
+    if _local.ref is not None and now - _local.checked < _RECHECK_SECONDS:
+        return _local.ref
+    token = cache.get(_VERSION_KEY)
+    if token is None or token != _local.token or _local.ref is None:
+        stored = cache.get(_CACHE_KEY) if token is not None else None
+        if stored is not None and stored[0] == token:
+            ref = stored[1]
+        else:
+            ref, token = _load_reference(), uuid.uuid4().hex
+            cache.set_many({_CACHE_KEY: (token, ref), _VERSION_KEY: token}, _CACHE_SECONDS)
+        _local.token, _local.ref = token, ref
+    _local.checked = now
+    return _local.ref
 
 
 def reference_changed() -> None:
-    """Drop the cached categories and merchants (after an edit of either)."""
-    cache.delete(_CACHE_KEY)
+    """Drop the cached categories and merchants (after an edit of either), here and, within
+    ``_RECHECK_SECONDS``, in every other process."""
+    cache.delete_many([_CACHE_KEY, _VERSION_KEY])
+    _local.token, _local.ref, _local.checked = None, None, 0.0
 
 
 def _fresh_on_miss(found: Any) -> Reference:
@@ -309,6 +342,9 @@ class Card:
     merchant_kind: str
     image_url: str
     image_alt: str
+    url: str = ""  # the product's page
+    merchant_url: str = ""  # the shop's page
+    sold: str = ""  # "12 sold", in the reader's language
 
 
 @dataclass(frozen=True)
@@ -336,15 +372,18 @@ def _products(listing: Listing) -> QuerySet[Product]:
     ref = reference()
     qs = Product.objects.filter(is_active=True)
     if listing.category is not None:
-        ids = ref.descendants(listing.category.id)
+        node = listing.category
+        ids = ref.descendants(node.id)
         if len(ids) == 1:
             qs = qs.filter(category_id=ids[0])  # the (category, order…) index: a range scan
+        elif node.parent_id is None:
+            # A top-level category: the products carry it (root_category, kept in step by the
+            # services), so its page is a range scan of the (root_category, order…) index.
+            qs = qs.filter(root_category_id=node.id)
         else:
-            # A parent category: its subcategories together are a large share of the catalog,
-            # so walking the order's own index and skipping other categories finds a page
-            # quickly, while the category index would fetch every row of the subtree and sort
-            # them all (100k products, SQLite: 130 ms against 10 ms). "+ 0" keeps the planners (SQLite
-            # and PostgreSQL alike) off the category index.
+            # A category in the middle of a deeper tree: walk the order's own index and skip
+            # other categories; "+ 0" keeps the planners off the category index, which would
+            # fetch every row of the subtree and sort them all.
             qs = qs.alias(_category=F("category_id") + 0).filter(_category__in=ids)
     if listing.merchant is not None:
         qs = qs.filter(merchant_id=listing.merchant.id)
@@ -365,35 +404,61 @@ _CARD_FIELDS = (
 )  # fmt: skip
 
 
-def cards(products: Iterable[Product], *, lang: str | None) -> list[Card]:
-    """Products (loaded with ``_CARD_FIELDS``) as cards; their first images in one query."""
-    products = list(products)
-    ref = _fresh_on_miss(lambda r: all(p.merchant_id in r.merchants for p in products))
-    images: dict[int, ProductImage] = {}
-    if products:
-        for image in ProductImage.objects.filter(product_id__in=[p.pk for p in products]).order_by(
-            "-product_id", "-position", "-id"
+def _url_prefixes() -> tuple[str, str]:
+    """ "/products/" and "/products/m/" (or the language's prefix), reversed once per call
+    rather than once per card."""
+    detail = reverse("catalog:detail", args=[1])
+    merchant = reverse("catalog:merchant", args=["x"])
+    return detail[: detail.rindex("1/")], merchant[: merchant.rindex("x/")]
+
+
+def cards(products: Iterable[Any], *, lang: str | None) -> list[Card]:
+    """Products (dicts of ``_CARD_FIELDS``, or Product objects loaded with them) as cards;
+    their first images in one query."""
+    rows = [p if isinstance(p, dict) else {f: getattr(p, f) for f in _CARD_FIELDS} for p in products]
+    ref = _fresh_on_miss(lambda r: all(p["merchant_id"] in r.merchants for p in rows))
+    images: dict[int, tuple[str, str, str]] = {}
+    if rows:
+        for product_id, url, alt_zh, alt_en in (
+            ProductImage.objects.filter(product_id__in=[p["id"] for p in rows])
+            .order_by("-product_id", "-position", "-id")
+            .values_list("product_id", "image_url", "alt_zh", "alt_en")
         ):
-            images[image.product_id] = image  # the last one written is the first by position
+            images[product_id] = (url, alt_zh, alt_en)  # the last one written is the first by position
+    detail_prefix, merchant_prefix = _url_prefixes()
+    merchant_cache: dict[int, tuple[str, str, str, str]] = {}
     out = []
-    for p in products:
-        merchant = ref.merchants.get(p.merchant_id)
-        image = images.get(p.pk)
+    for p in rows:
+        merchant_id = p["merchant_id"]
+        shown = merchant_cache.get(merchant_id)
+        if shown is None:
+            merchant = ref.merchants.get(merchant_id)
+            shown = (
+                (merchant.slug, merchant.name(lang), merchant.kind, f"{merchant_prefix}{merchant.slug}/")
+                if merchant
+                else ("", "", "", "")
+            )
+            merchant_cache[merchant_id] = shown
+        image = images.get(p["id"])
+        sales = p["sales_count"]
         out.append(
             Card(
-                id=p.pk,
-                name=p.name(lang),
-                subtitle=p.subtitle(lang),
-                brand=p.brand,
-                price_fen=p.price_fen,
-                price=price_text(p.price_fen),
-                sales_count=p.sales_count,
-                is_service=p.is_service,
-                merchant_slug=merchant.slug if merchant else "",
-                merchant_name=merchant.name(lang) if merchant else "",
-                merchant_kind=merchant.kind if merchant else "",
-                image_url=image.image_url if image else "",
-                image_alt=image.alt(lang) if image else "",
+                id=p["id"],
+                name=pick(lang, p["name_zh"], p["name_en"]),
+                subtitle=pick(lang, p["subtitle_zh"], p["subtitle_en"]),
+                brand=p["brand"],
+                price_fen=p["price_fen"],
+                price=price_text(p["price_fen"]),
+                sales_count=sales,
+                is_service=p["is_service"],
+                merchant_slug=shown[0],
+                merchant_name=shown[1],
+                merchant_kind=shown[2],
+                image_url=image[0] if image else "",
+                image_alt=pick(lang, image[1], image[2]) if image else "",
+                url=f"{detail_prefix}{p['id']}/",
+                merchant_url=shown[3],
+                sold=ngettext("%(n)s sold", "%(n)s sold", sales) % {"n": sales},
             )
         )
     return out
@@ -401,10 +466,21 @@ def cards(products: Iterable[Product], *, lang: str | None) -> list[Card]:
 
 def product_page(listing: Listing, *, lang: str | None) -> Page:
     """One page of the listing: the products (one query), their first images (one query) and
-    the capped count (one query, skipped when the page itself shows the end)."""
+    the capped count (one query, skipped when the page itself shows the end).
+
+    A page after the first finds its ids by the order's partial index alone (``id IN (SELECT
+    id … LIMIT … OFFSET …)``): the skipped entries are never looked up in the table, so page
+    50 costs little more than page 1; the rows of the page are then read by id."""
     qs = _products(listing)
+    order = SORTS[listing.sort]
     start = (listing.page - 1) * listing.page_size
-    rows = list(qs.order_by(*SORTS[listing.sort]).only(*_CARD_FIELDS)[start : start + listing.page_size + 1])
+    end = start + listing.page_size + 1
+    if start:
+        ids = qs.order_by(*order).values("id")[start:end]
+        page_qs = Product.objects.filter(id__in=ids).order_by(*order)
+    else:
+        page_qs = qs.order_by(*order)[:end]
+    rows = list(page_qs.values(*_CARD_FIELDS))
     has_next = len(rows) > listing.page_size
     rows = rows[: listing.page_size]
     if not has_next and (rows or listing.page == 1):
@@ -518,7 +594,7 @@ def sku_get(*, sku_id: int) -> Sku:
 def products_by_ids(ids: Sequence[int], *, lang: str | None) -> list[Card]:
     """Cards for the given products in the given order (search results, favorites, history)."""
     wanted = [int(i) for i in ids]
-    found = {p.pk: p for p in Product.objects.filter(pk__in=wanted).only(*_CARD_FIELDS)}
+    found = {p["id"]: p for p in Product.objects.filter(pk__in=wanted).values(*_CARD_FIELDS)}
     return cards([found[i] for i in wanted if i in found], lang=lang)
 
 

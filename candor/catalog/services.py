@@ -97,6 +97,31 @@ def _clean_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _root_of(category_id: int) -> int:
+    """The top-level category above a category (itself when it has no parent)."""
+    parents = dict(Category.objects.values_list("id", "parent_id"))
+    root, depth = category_id, 0
+    while parents.get(root) is not None and depth < 32:
+        root, depth = parents[root], depth + 1
+    return root
+
+
+@transaction.atomic
+def category_moved(*, category_id: int) -> int:
+    """After a category got another parent (or none): its products and those of every category
+    below it get their new top-level category. Returns the number of products changed."""
+    parents = dict(Category.objects.values_list("id", "parent_id"))
+    children: dict[int | None, list[int]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    subtree, todo = [], [category_id]
+    while todo and len(subtree) <= len(parents):
+        current = todo.pop()
+        subtree.append(current)
+        todo.extend(children.get(current, []))
+    return Product.objects.filter(category_id__in=subtree).update(root_category_id=_root_of(category_id))
+
+
 @transaction.atomic
 def product_create(
     *,
@@ -125,6 +150,7 @@ def product_create(
             "is_service": is_service,
         }
     )  # fmt: skip
+    fields["root_category_id"] = _root_of(fields["category"].pk)
     product = Product.objects.create(**fields)
     for sku in skus:
         sku_save(product_id=product.pk, **sku)
@@ -145,6 +171,8 @@ def product_update(*, product_id: int, **changes: Any) -> Product:
     clean = _clean_fields(changes)
     for name, value in clean.items():
         setattr(product, name, value)
+    if "category" in clean:
+        product.root_category_id = _root_of(product.category_id)
     product.save()
     _index_later([product.pk])
     return product

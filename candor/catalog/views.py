@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -70,15 +71,25 @@ def _listing_page(
     return render(request, template, context)
 
 
+def _category_prefix() -> str:
+    """ "/products/c/" in the current language's URLs: reversed once, not once per link."""
+    url = reverse("catalog:category", args=["x"])
+    return url[: url.rindex("x/")]
+
+
 def _chrome(request: HttpRequest, *, current_sort: str, listing: Any) -> dict[str, Any]:
     labels = _sort_labels()
     lang = get_language()
+    prefix = _category_prefix()
     return {
         "sort_tabs": [
             {"key": key, "testid": testid, "label": labels[key], "current": key == current_sort}
             for key, testid in SORT_TABS
         ],
-        "roots": [{"slug": n.node.slug, "name": n.node.name(lang)} for n in selectors.category_tree()],
+        "roots": [
+            {"slug": n.node.slug, "name": n.node.name(lang), "url": f"{prefix}{n.node.slug}/"}
+            for n in selectors.category_tree()
+        ],
         "form": {
             "price_min": request.GET.get("price_min", ""),
             "price_max": request.GET.get("price_max", ""),
@@ -96,12 +107,20 @@ def category_page(request: HttpRequest, slug: str) -> HttpResponse:
     lang = get_language()
     node = selectors.category_by_slug(slug)  # unknown: the 404 page
     ref = selectors.reference()
+    prefix = _category_prefix()
     extra = {
         "heading": node.name(lang),
         "category": node,
-        "breadcrumbs": [{"slug": c.slug, "name": c.name(lang)} for c in ref.ancestors(node.id)],
+        "breadcrumbs": [
+            {"slug": c.slug, "name": c.name(lang), "url": f"{prefix}{c.slug}/"}
+            for c in ref.ancestors(node.id)
+        ],
         "subcategories": [
-            {"slug": ref.categories[i].slug, "name": ref.categories[i].name(lang)}
+            {
+                "slug": ref.categories[i].slug,
+                "name": ref.categories[i].name(lang),
+                "url": f"{prefix}{ref.categories[i].slug}/",
+            }
             for i in ref.children.get(node.id, [])
         ],
     }

@@ -1,8 +1,17 @@
-"""``{{ fen|yuan }}`` shows integer fen as the shop writes prices: 1280 -> ¥12.80."""
+"""``{{ fen|yuan }}`` shows integer fen as the shop writes prices: 1280 -> ¥12.80.
+``{% product_cards cards %}`` writes a list's cards: the markup of ``catalog/_card.html``
+(which stays for single cards elsewhere; a test holds the two to the same output) without
+a template include and some thirty variable lookups per card, the larger part of a list
+page's time."""
+
+from collections.abc import Iterable
 
 from django import template
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from candor.catalog.selectors import price_text
+from candor.catalog.selectors import Card, price_text
 
 register = template.Library()
 
@@ -26,3 +35,55 @@ def query_with(request, **changes):  # type: ignore[no-untyped-def]
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+_CARD = (
+    '<li class="product-card" data-testid="product-card">\n'
+    '  <a class="product-link" href="{url}">\n'
+    "    {thumb}\n"
+    '    <span class="product-name" data-testid="product-name">{name}</span>\n'
+    "  </a>\n"
+    "  {subtitle}\n"
+    '  <span class="product-price" data-testid="product-price">{price}</span>\n'
+    '  <span class="product-meta muted">\n'
+    "    {service}\n"
+    "    {own}\n"
+    '    <a href="{merchant_url}">{merchant_name}</a>\n'
+    "    · {sold}\n"
+    "  </span>\n"
+    "</li>\n"
+)
+
+
+@register.simple_tag
+def product_cards(cards: Iterable[Card]) -> SafeString:
+    service = '<span class="badge">{}</span>'.format(esc(gettext("Service")))
+    own = '<span class="badge">{}</span>'.format(esc(gettext("Self-operated")))
+    out = []
+    for card in cards:
+        name = esc(card.name)
+        if card.image_url:
+            thumb = (
+                f'<img class="product-thumb" src="{esc(card.image_url)}" alt="{esc(card.image_alt)}" '
+                'loading="lazy" width="160" height="160">'
+            )
+        else:
+            thumb = f'<span class="product-thumb placeholder" aria-hidden="true">{esc(card.name[:1])}</span>'
+        subtitle = (
+            f'<span class="product-subtitle muted">{esc(card.subtitle)}</span>' if card.subtitle else ""
+        )
+        out.append(
+            _CARD.format(
+                url=esc(card.url),
+                thumb=thumb,
+                name=name,
+                subtitle=subtitle,
+                price=esc(card.price),
+                service=service if card.is_service else "",
+                own=own if card.merchant_kind == "self" else "",
+                merchant_url=esc(card.merchant_url),
+                merchant_name=esc(card.merchant_name),
+                sold=esc(card.sold),
+            )
+        )
+    return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)
