@@ -91,7 +91,9 @@ def _require_csrf(request: HttpRequest) -> None:
 def search(request: HttpRequest, params: Query[SearchIn]) -> dict[str, Any]:
     results = selectors.search(lang=get_language(), **params.model_dump())
     if results.query and results.page == 1:
-        services.history_record(user=request.user, session=request.session, query=results.query)
+        services.history_record(
+            user=request.user, session=request.session, query=results.query, cookies=request.COOKIES
+        )
     return {
         "query": results.query,
         "items": [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,19 +36,34 @@ def _is_user(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-@transaction.atomic
-def history_record(*, user: Any, session: Any, query: str) -> None:
-    """Remember a search: in the table for a logged-in person, in the session for a guest."""
+def history_record(*, user: Any, session: Any, query: str, cookies: Any = None) -> None:
+    """Remember a search: in the table for a logged-in person, in the session for a guest.
+
+    A guest's words are kept only when their client keeps cookies: the request carries a
+    stored session, or (``cookies`` given) the CSRF cookie every page sets. An app or script
+    that sends no cookie would get a brand-new session row per search (a SELECT and an INSERT)
+    that it never sends back; such a client keeps its own history. ``cookies=None`` (a caller
+    without a request, e.g. a test) means "keeps cookies".
+    """
     words = clean_query(query)
     if not words:
         return
-    now = timezone.now()
-    if not _is_user(user):
-        entries = [e for e in session.get(SESSION_KEY, []) if e[1] != words]
-        seq = int(session.get(SESSION_SEQ, 0)) + 1
-        session[SESSION_SEQ] = seq
-        session[SESSION_KEY] = [[seq, words, now.isoformat()], *entries][:GUEST_HISTORY_MAX]
+    if _is_user(user):
+        _user_record(user, words)
         return
+    # No transaction for a guest: the session is saved by its middleware, not here.
+    entries = [e for e in session.get(SESSION_KEY, []) if e[1] != words]
+    stored = getattr(session, "session_key", True) is not None  # after get(): a real stored one
+    if not stored and cookies is not None and settings.CSRF_COOKIE_NAME not in cookies:
+        return
+    seq = int(session.get(SESSION_SEQ, 0)) + 1
+    session[SESSION_SEQ] = seq
+    session[SESSION_KEY] = [[seq, words, timezone.now().isoformat()], *entries][:GUEST_HISTORY_MAX]
+
+
+@transaction.atomic
+def _user_record(user: Any, words: str) -> None:
+    now = timezone.now()
     updated = SearchHistory.objects.filter(user_id=user.pk, query=words).update(searched_at=now)
     if not updated:
         # Two tabs searching the same words at once: the unique constraint keeps one row.

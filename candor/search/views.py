@@ -82,7 +82,9 @@ def results(request: HttpRequest) -> HttpResponse:
     else:
         context["results"] = found
         if found.query and found.page == 1:
-            services.history_record(user=request.user, session=request.session, query=found.query)
+            services.history_record(
+                user=request.user, session=request.session, query=found.query, cookies=request.COOKIES
+            )
     context["history"] = selectors.history(user=request.user, session=request.session)
     return render(request, "search/results.html", context, status=status)
 

@@ -37,6 +37,18 @@ class Filters:
     price_max: int | None = None
     is_service: bool | None = None
 
+    @property
+    def is_default(self) -> bool:
+        """No filter but "on sale": what every listing has."""
+        return not (
+            self.category_ids
+            or self.merchant_id is not None
+            or self.exclude_merchant_ids
+            or self.price_min is not None
+            or self.price_max is not None
+            or self.is_service is not None
+        )
+
     def sql(self, *, probe: bool = False) -> tuple[str, list[object]]:
         """``AND …`` conditions on ``p`` (the product table) and their parameters.
 

@@ -38,6 +38,9 @@ NAME_COLUMNS = ("zh", "en", "brand", "chars", "py", "pyi")
 # relevance (bm25 costs about 1 µs a row), and for the catalog's orders (a join and a sort only).
 BROAD_RELEVANCE = 1000
 BROAD_ORDER = 1000
+# The plan's probe counts up to this (at least the BROAD_* above, and the page's count cap,
+# so that the probe is also the page's count).
+PROBE_CAP = 1000
 
 
 def match_expression(terms: Sequence[Term], *, columns: Sequence[str] = ()) -> str:
@@ -96,19 +99,29 @@ class SqliteFts5Backend(SearchBackend):
             cursor.execute(f"SELECT rowid FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(ids))})", ids)  # noqa: S608
             return {row[0] for row in cursor.fetchall()}
 
-    def _broad(self, match: str, order: str) -> bool:
+    def _count_raw(self, match: str) -> int:
+        """How many documents match, counted up to PROBE_CAP; memoized for this backend object
+        (one per request), so the plan's probe and the page's count are one statement."""
         memo = self.__dict__.setdefault("_raw_counts", {})
         if match not in memo:
-            memo[match] = self._count_raw(match)
-        return memo[match] >= (BROAD_RELEVANCE if order == RELEVANCE else BROAD_ORDER)
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",  # noqa: S608
+                    [match, PROBE_CAP],
+                )
+                memo[match] = cursor.fetchone()[0]
+        return memo[match]
 
-    def _count_raw(self, match: str) -> int:
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s)",  # noqa: S608
-                [match, BROAD_ORDER],
-            )
-            return cursor.fetchone()[0]
+    def _listing(self, terms: Sequence[Term], order: str) -> tuple[str, bool]:
+        """The listing's match expression and whether it is broad. For relevance the probe
+        counts the name matches (a broad relevance listing is those, see ``_plan``)."""
+        if order == RELEVANCE:
+            named = match_expression(terms, columns=NAME_COLUMNS)
+            if self._count_raw(named) >= BROAD_RELEVANCE:
+                return named, True
+            return match_expression(terms), False
+        match = match_expression(terms)
+        return match, self._count_raw(match) >= BROAD_ORDER
 
     def _plan(self, terms: Sequence[Term], filters: Filters, order: str) -> tuple[str, list[object], str]:
         """FROM/WHERE, its parameters and the ORDER BY for this query.
@@ -122,8 +135,8 @@ class SqliteFts5Backend(SearchBackend):
         (all words in the name, brand or its pinyin) ordered by sales: among thousands of names
         that all contain the words, bm25 would only measure their length.
         """
-        match = match_expression(terms)
-        if not self._broad(match, order):
+        match, broad = self._listing(terms, order)
+        if not broad:
             where, params = filters.sql()
             body = (
                 f"FROM {TABLE} CROSS JOIN catalog_product AS p ON p.id = {TABLE}.rowid "
@@ -135,10 +148,7 @@ class SqliteFts5Backend(SearchBackend):
             else:
                 order_sql = ORDERS[order]
             return body, [match, *params], order_sql
-        if order == RELEVANCE:
-            match, order_sql = match_expression(terms, columns=NAME_COLUMNS), ORDERS["sales"]
-        else:
-            order_sql = ORDERS[order]
+        order_sql = ORDERS["sales" if order == RELEVANCE else order]
         # The unary + keeps SQLite from driving by the match list: it probes it instead.
         where, params = filters.sql(probe=True)
         hits = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
@@ -155,10 +165,12 @@ class SqliteFts5Backend(SearchBackend):
             return [row[0] for row in cursor.fetchall()]
 
     def count(self, terms: Sequence[Term], *, filters: Filters, cap: int, order: str = RELEVANCE) -> int:
+        match, _broad = self._listing(terms, order)
+        if filters.is_default and cap <= PROBE_CAP:
+            # The index holds active products only: without filters the plan's probe, already
+            # run for this request, is this count.
+            return min(self._count_raw(match), cap)
         # Always driven by the full-text index: LIMIT cap stops after cap joined rows.
-        match = match_expression(terms)
-        if order == RELEVANCE and self._broad(match, order):
-            match = match_expression(terms, columns=NAME_COLUMNS)
         where, params = filters.sql()
         sql = (
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} CROSS JOIN catalog_product AS p "  # noqa: S608

@@ -57,6 +57,7 @@ def test_history_is_capped(shop, alice):
 
 
 def test_guest_history_lives_in_the_session_only(shop, client):
+    client.get("/search/")  # a browser: the first page sets the CSRF cookie, sent back after
     for q in ["手机", "shouji"]:
         client.get("/search/", {"q": q})
     assert SearchHistory.objects.count() == 0
@@ -130,6 +131,7 @@ def test_delete_without_csrf_token_is_refused(shop, alice):
 
 def test_guest_delete_one_and_clear(shop):
     c = _csrf_client()
+    c.get("/search/")  # the first page: the CSRF cookie
     for q in ["手机", "电饭煲"]:
         c.get("/search/", {"q": q})
     first = c.get("/api/v1/search/history").json()
@@ -163,3 +165,24 @@ def test_suggestions_from_own_history_and_product_names(shop, client, alice, bob
 def test_history_delete_of_nonsense_ids(shop, alice, bad_id):
     assert services.history_delete(user=alice, session={}, entry_id=bad_id) == 0
     assert selectors.history(user=alice, session={}) == []
+
+
+def test_a_client_without_cookies_gets_no_session_for_history(shop):
+    """An app or script that sends no cookie would get a new session row per search that it
+    never sends back: its searches are not kept (it keeps its own history)."""
+    from django.contrib.sessions.models import Session
+
+    for path in ["/api/v1/search", "/search/"]:
+        c = Client()
+        response = c.get(path, {"q": "手机"})
+        assert response.status_code == 200
+        assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0
+    assert SearchHistory.objects.count() == 0
+
+
+def test_a_guest_with_a_session_keeps_api_searches(shop, client):
+    client.get("/search/")
+    client.get("/api/v1/search", {"q": "手机"})
+    assert [e[1] for e in client.session[services.SESSION_KEY]] == ["手机"]
+    assert client.get("/api/v1/search/history").json()[0]["query"] == "手机"

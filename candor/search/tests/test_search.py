@@ -272,14 +272,42 @@ def test_bad_filters_are_4xx(shop, api_client, params, status, code):
     assert response.json()["code"] == code
 
 
-def test_search_query_count(shop, django_assert_max_num_queries):
+def test_search_query_count(shop, django_assert_max_num_queries, monkeypatch):
+    from candor.catalog import selectors as catalog_selectors
+    from candor.search.backends import postgres, sqlite_fts5
+
+    catalog_selectors.reference()
+    # The plan's probe (SQLite: a capped count of the raw matches; PostgreSQL: the planner's
+    # estimate), the page, the capped count (there is a next page), the products, their first
+    # images.
+    with django_assert_max_num_queries(5):
+        results = selectors.search(q="手机", lang="zh-hans", page_size=2)
+    assert results.has_next and results.total_exact
+    assert results.total == len(ids("手机", page_size=50)) > 2
+    # A broad query without filters: the probe is the count (SQLite), or the statistics say
+    # "more than the cap" (PostgreSQL), so no count runs.
+    monkeypatch.setattr(sqlite_fts5, "BROAD_RELEVANCE", 1)
+    monkeypatch.setattr(sqlite_fts5, "BROAD_ORDER", 1)
+    monkeypatch.setattr(postgres, "BROAD", 0)
+    monkeypatch.setattr(postgres, "SURE_BROAD", 0)
+    with django_assert_max_num_queries(4) as captured:
+        selectors.search(q="手机", lang="zh-hans", page_size=2)
+    counts = [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) <= 1
+
+
+def test_an_api_search_without_cookies_stays_within_five_queries(shop, django_assert_max_num_queries):
+    """An app client sends no cookie: no session is read or written for it, and no empty
+    transaction is opened for a guest's history."""
+    from django.test import Client
+
     from candor.catalog import selectors as catalog_selectors
 
     catalog_selectors.reference()
-    # The raw match count (chooses the plan), the page, the capped count (there is a next
-    # page), the products, their first images.
-    with django_assert_max_num_queries(5):
-        selectors.search(q="手机", lang="zh-hans", page_size=2)
+    c = Client()
+    with django_assert_max_num_queries(5) as captured:
+        assert c.get("/api/v1/search", {"q": "手机", "page_size": 2}).status_code == 200
+    assert not any("django_session" in q["sql"] for q in captured.captured_queries)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 backend")
@@ -319,3 +347,35 @@ def test_broad_queries_are_driven_by_the_order_index(shop, monkeypatch, sort):
         assert broad == selective
     results = selectors.search(q="手机", lang="zh-hans", sort=sort, page_size=2, category="digital")
     assert results.total == 4 and len(results.items) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend")
+@pytest.mark.parametrize("sort", ["relevance", "sales", "price_asc", "price_desc", "newest"])
+def test_postgres_broad_queries_walk_the_order_index(shop, monkeypatch, sort):
+    """From BROAD estimated matches the plan reads products in the order's index and probes
+    each one's document; the same products in the same order as the selective plan (for
+    relevance: every match, best sellers first)."""
+    from candor.search.backends import postgres
+
+    selective = ids("苹果", sort=sort)
+    monkeypatch.setattr(postgres, "BROAD", 0)
+    broad = ids("苹果", sort=sort)
+    if sort == "relevance":
+        expected = list(
+            Product.objects.filter(pk__in=selective)
+            .order_by("-sales_count", "-id")
+            .values_list("pk", flat=True)
+        )
+        assert broad == expected
+    else:
+        assert broad == selective
+    body = backend_for()._plan(text.query_terms("苹果"), filters=_filters(), order=sort)[0]
+    assert body.startswith("FROM catalog_product AS p")
+    results = selectors.search(q="手机", lang="zh-hans", sort=sort, page_size=2, category="digital")
+    assert results.total == 4 and len(results.items) == 2
+
+
+def _filters():
+    from candor.search.backends.base import Filters
+
+    return Filters()
