@@ -16,7 +16,6 @@ the products, their first images and the capped count — and unpickles nothing.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,41 +141,37 @@ def _load_reference() -> Reference:
 
 
 class _Local:
-    """This process's copy of the reference, so a request unpickles nothing: the shared cache
-    holds the reference and a version token; the copy is reused while the cache's token (one
-    small read, at most every ``_RECHECK_SECONDS``) still matches it."""
+    """This process's copy of the reference, so a request unpickles no category tree: the
+    shared cache holds the reference and a version token; the copy is reused while the
+    cache's token (one small read per call) still matches it. Any process's edit, and a
+    cleared cache, change or drop the token, so no copy outlives either."""
 
     token: str | None = None
     ref: Reference | None = None
-    checked: float = 0.0
 
 
 _local = _Local()
-_RECHECK_SECONDS = 1.0
 
 
 def reference() -> Reference:
-    now = time.monotonic()
-    if _local.ref is not None and now - _local.checked < _RECHECK_SECONDS:
-        return _local.ref
     token = cache.get(_VERSION_KEY)
-    if token is None or token != _local.token or _local.ref is None:
-        stored = cache.get(_CACHE_KEY) if token is not None else None
-        if stored is not None and stored[0] == token:
-            ref = stored[1]
-        else:
-            ref, token = _load_reference(), uuid.uuid4().hex
-            cache.set_many({_CACHE_KEY: (token, ref), _VERSION_KEY: token}, _CACHE_SECONDS)
-        _local.token, _local.ref = token, ref
-    _local.checked = now
-    return _local.ref
+    if token is not None and token == _local.token and _local.ref is not None:
+        return _local.ref
+    stored = cache.get(_CACHE_KEY) if token is not None else None
+    if stored is not None and stored[0] == token:
+        ref = stored[1]
+    else:
+        ref, token = _load_reference(), uuid.uuid4().hex
+        cache.set_many({_CACHE_KEY: (token, ref), _VERSION_KEY: token}, _CACHE_SECONDS)
+    _local.token, _local.ref = token, ref
+    return ref
 
 
 def reference_changed() -> None:
-    """Drop the cached categories and merchants (after an edit of either), here and, within
-    ``_RECHECK_SECONDS``, in every other process."""
+    """Drop the cached categories and merchants (after an edit of either), here and in every
+    other process (their copies no longer match the token)."""
     cache.delete_many([_CACHE_KEY, _VERSION_KEY])
-    _local.token, _local.ref, _local.checked = None, None, 0.0
+    _local.token, _local.ref = None, None
 
 
 def _fresh_on_miss(found: Any) -> Reference:
