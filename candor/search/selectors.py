@@ -24,7 +24,7 @@ from candor.search.errors import QueryTooLong, SortInvalid
 from candor.search.highlight import highlight
 from candor.search.models import SearchHistory
 from candor.search.services import GUEST_HISTORY_MAX, SESSION_KEY, clean_query
-from candor.search.text import MAX_QUERY_CHARS, Term, query_terms
+from candor.search.text import MAX_QUERY_CHARS, Term, name_keys, query_key, query_terms
 
 SORTS = (RELEVANCE, *ORDERS)
 COUNT_CAP = 1000  # above it the page says "1000+"
@@ -113,7 +113,15 @@ def search(
     )
     backend = backend_for()
     start = (listing.page - 1) * listing.page_size
-    ids = backend.search(terms, filters=filters, order=sort, limit=listing.page_size + 1, offset=start)
+    first = _named_categories(ref, query_key(terms)) if sort == RELEVANCE else ()
+    ids = backend.search(
+        terms,
+        filters=filters,
+        order=sort,
+        limit=listing.page_size + 1,
+        offset=start,
+        first_categories=first,
+    )
     has_next = len(ids) > listing.page_size
     ids = ids[: listing.page_size]
     if not has_next and (ids or listing.page == 1):
@@ -127,6 +135,29 @@ def search(
         Hit(card=card, name_html=highlight(card.name, terms)) for card in catalog.cards(products, lang=lang)
     ]
     return Results(words, terms, sort, listing, items, total, exact, has_next)
+
+
+def _named_categories(ref: Any, key: str) -> list[int]:
+    """The categories (with their subcategories) whose name the query is: 手机, shouji, sj and
+    phone name 手机 (Phones), so phones come before the phone cases that sell more."""
+    keys = _category_keys(ref)
+    out: list[int] = []
+    for category_id, names in keys.items():
+        if key in names:
+            out.extend(ref.descendants(category_id))
+    return sorted(set(out))
+
+
+_keys_cache: dict[int, dict[int, set[str]]] = {}
+
+
+def _category_keys(ref: Any) -> dict[int, set[str]]:
+    cached = _keys_cache.get(id(ref))
+    if cached is None:
+        cached = {c.id: name_keys(c.name_zh, c.name_en) for c in ref.categories.values()}
+        _keys_cache.clear()
+        _keys_cache[id(ref)] = cached
+    return cached
 
 
 # --- the person's own search history --------------------------------------------------------

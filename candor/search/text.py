@@ -160,6 +160,24 @@ def _singular(token: str) -> str:
     return token[:-1] if len(token) > 3 and token.endswith("s") and not token.endswith("ss") else token
 
 
+def name_keys(name_zh: str, name_en: str) -> set[str]:
+    """The ways a person types exactly this (category) name, spaces left out: 手机, shouji,
+    sj, phone (for "Phones")."""
+    keys: set[str] = set()
+    zh = "".join(normalize(name_zh).split())
+    if zh:
+        full, initials = _word_pinyin(zh)
+        keys.update({zh, "".join(full), "".join(initials)})
+    keys.add("".join(_singular(w) for w in re.findall(r"[a-z0-9]+", normalize(name_en))))
+    keys.discard("")
+    return keys
+
+
+def query_key(terms: list[Term]) -> str:
+    """The query's words joined, to compare with ``name_keys``."""
+    return "".join(t.text for t in terms)
+
+
 def query_terms(query: str) -> list[Term]:
     """The query's words, segmented like the documents; empty when nothing searchable is left.
 

@@ -113,9 +113,18 @@ class SearchBackend(ABC):
     # --- queries ---
     @abstractmethod
     def search(
-        self, terms: Sequence[Term], *, filters: Filters, order: str, limit: int, offset: int
+        self,
+        terms: Sequence[Term],
+        *,
+        filters: Filters,
+        order: str,
+        limit: int,
+        offset: int,
+        first_categories: Sequence[int] = (),
     ) -> list[int]:
-        """Product ids of one page, best first (``order``: RELEVANCE or a key of ORDERS)."""
+        """Product ids of one page, best first (``order``: RELEVANCE or a key of ORDERS).
+        ``first_categories``: for a broad relevance listing, the products of these categories
+        (the query is their name) come first."""
 
     @abstractmethod
     def count(self, terms: Sequence[Term], *, filters: Filters, cap: int, order: str = RELEVANCE) -> int:
@@ -124,3 +133,29 @@ class SearchBackend(ABC):
     @abstractmethod
     def names(self, terms: Sequence[Term], *, limit: int) -> list[int]:
         """Ids of the best-selling active products matching (for suggestions)."""
+
+
+def tiered(
+    connection, body: str, params: list[object], *, first: Sequence[int], limit: int, offset: int
+) -> list[int]:
+    """A broad relevance page with the products of ``first`` categories (those the query
+    names) before the rest, both in sales order: a walk of the category's sales index, and only
+    when it runs out before the page ends, a walk of the rest (the unary + keeps SQLite on the
+    sales index there). ``body`` is a walk's FROM/WHERE on ``p``, built from constants."""
+    marks = ", ".join(["%s"] * len(first))
+    ids = [int(i) for i in first]
+    wanted = offset + limit
+    sql = "SELECT p.id {body} AND {cond} ORDER BY {order} LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql.format(body=body, cond=f"p.category_id IN ({marks})", order=ORDERS["sales"]),
+            [*params, *ids, wanted],
+        )
+        found = [row[0] for row in cursor.fetchall()]
+        if len(found) < wanted:
+            cursor.execute(
+                sql.format(body=body, cond=f"+p.category_id NOT IN ({marks})", order=ORDERS["sales"]),
+                [*params, *ids, wanted - len(found)],
+            )
+            found += [row[0] for row in cursor.fetchall()]
+    return found[offset:]

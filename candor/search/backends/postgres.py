@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from candor.search.backends.base import ORDERS, RELEVANCE, Filters, SearchBackend
+from candor.search.backends.base import ORDERS, RELEVANCE, Filters, SearchBackend, tiered
 from candor.search.text import Document, Term
 
 TABLE = "search_productdocument"
@@ -179,9 +179,18 @@ class PostgresBackend(SearchBackend):
         return body, [query, *params], ORDERS[order], [], query
 
     def search(
-        self, terms: Sequence[Term], *, filters: Filters, order: str, limit: int, offset: int
+        self,
+        terms: Sequence[Term],
+        *,
+        filters: Filters,
+        order: str,
+        limit: int,
+        offset: int,
+        first_categories: Sequence[int] = (),
     ) -> list[int]:
         body, params, order_sql, order_params, _query = self._plan(terms, filters, order)
+        if first_categories and order == RELEVANCE and self._matches(terms)[0] >= BROAD:
+            return tiered(self.connection, body, params, first=first_categories, limit=limit, offset=offset)
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from candor.search.backends.base import ORDERS, RELEVANCE, Filters, SearchBackend
+from candor.search.backends.base import ORDERS, RELEVANCE, Filters, SearchBackend, tiered
 from candor.search.text import Document, Term
 
 TABLE = "search_product_fts"
@@ -156,12 +156,22 @@ class SqliteFts5Backend(SearchBackend):
         return body, [match, *params], order_sql
 
     def search(
-        self, terms: Sequence[Term], *, filters: Filters, order: str, limit: int, offset: int
+        self,
+        terms: Sequence[Term],
+        *,
+        filters: Filters,
+        order: str,
+        limit: int,
+        offset: int,
+        first_categories: Sequence[int] = (),
     ) -> list[int]:
         body, params, order_sql = self._plan(terms, filters, order)
-        sql = f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s"
+        if first_categories and order == RELEVANCE and self._listing(terms, order)[1]:
+            return tiered(self.connection, body, params, first=first_categories, limit=limit, offset=offset)
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit, offset])
+            cursor.execute(
+                f"SELECT p.id {body} ORDER BY {order_sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+            )
             return [row[0] for row in cursor.fetchall()]
 
     def count(self, terms: Sequence[Term], *, filters: Filters, cap: int, order: str = RELEVANCE) -> int:

@@ -291,7 +291,7 @@ def test_search_query_count(shop, django_assert_max_num_queries, monkeypatch):
     monkeypatch.setattr(postgres, "BROAD", 0)
     monkeypatch.setattr(postgres, "SURE_BROAD", 0)
     with django_assert_max_num_queries(4) as captured:
-        selectors.search(q="手机", lang="zh-hans", page_size=2)
+        selectors.search(q="华为", lang="zh-hans", page_size=1)
     counts = [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
     assert len(counts) <= 1
 
@@ -379,3 +379,33 @@ def _filters():
     from candor.search.backends.base import Filters
 
     return Filters()
+
+
+@pytest.mark.parametrize("q", ["手机", "shouji", "sj", "phone"])
+def test_a_broad_query_naming_a_category_lists_that_category_first(shop, monkeypatch, q):
+    """手机 names the phones category: its products come first (by sales), before the case
+    that sells more; then the rest, by sales. Only for a broad relevance listing."""
+    from candor.search.backends import postgres, sqlite_fts5
+
+    monkeypatch.setattr(sqlite_fts5, "BROAD_RELEVANCE", 1)
+    monkeypatch.setattr(sqlite_fts5, "BROAD_ORDER", 1)
+    monkeypatch.setattr(postgres, "BROAD", 0)
+    found = ids(q)
+    phones = list(
+        Product.objects.filter(pk__in=found, category=shop.phones)
+        .order_by("-sales_count", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert phones and found[: len(phones)] == phones
+    assert shop.p["case"].pk in found[len(phones) :]
+    rest = found[len(phones) :]
+    sales = list(Product.objects.filter(pk__in=rest).values_list("pk", "sales_count"))
+    assert rest == [pk for pk, _s in sorted(sales, key=lambda r: (-r[1], -r[0]))]
+    # Pages do not overlap and run across the two tiers.
+    pages = [ids(q, page_size=1, page=n) for n in range(1, len(found) + 1)]
+    assert [p[0] for p in pages] == found
+
+
+def test_category_name_keys():
+    assert text.name_keys("手机", "Phones") == {"手机", "shouji", "sj", "phone"}
+    assert text.query_key(text.query_terms("Phone")) == "phone"
