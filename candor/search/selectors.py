@@ -1,9 +1,10 @@
 """Reads of search: a page of results, suggestions, and the person's own search history.
 
-A results page costs at most five queries: on SQLite a capped count of the raw matches (it
-chooses the plan, see ``backends.sqlite_fts5``), the page (full-text match, filters, order and
-LIMIT in one statement), the products' card fields, their first images (the catalog's
-``cards``), and a capped count only when the page does not already show the end.
+A results page costs at most five queries: the plan's probe (SQLite: a capped count of the raw
+matches; PostgreSQL: the planner's estimate for one word, a capped count for several — see the
+backends), the page (full-text match, filters, order and LIMIT in one statement), the
+products' card fields, their first images (the catalog's ``cards``), and a capped count only
+when the page does not already show the end and the probe cannot stand for it (filters).
 Filters and orders are the catalog's (``listing_parse``), plus ``relevance``, the default.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
@@ -140,24 +142,16 @@ def search(
 def _named_categories(ref: Any, key: str) -> list[int]:
     """The categories (with their subcategories) whose name the query is: 手机, shouji, sj and
     phone name 手机 (Phones), so phones come before the phone cases that sell more."""
-    keys = _category_keys(ref)
-    out: list[int] = []
-    for category_id, names in keys.items():
-        if key in names:
-            out.extend(ref.descendants(category_id))
-    return sorted(set(out))
+    out: set[int] = set()
+    for category in ref.categories.values():
+        if key in _name_keys(category.name_zh, category.name_en):
+            out.update(ref.descendants(category.id))
+    return sorted(out)
 
 
-_keys_cache: dict[int, dict[int, set[str]]] = {}
-
-
-def _category_keys(ref: Any) -> dict[int, set[str]]:
-    cached = _keys_cache.get(id(ref))
-    if cached is None:
-        cached = {c.id: name_keys(c.name_zh, c.name_en) for c in ref.categories.values()}
-        _keys_cache.clear()
-        _keys_cache[id(ref)] = cached
-    return cached
+@lru_cache(maxsize=4096)
+def _name_keys(name_zh: str, name_en: str) -> frozenset[str]:
+    return frozenset(name_keys(name_zh, name_en))
 
 
 # --- the person's own search history --------------------------------------------------------
