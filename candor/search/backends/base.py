@@ -56,8 +56,11 @@ class Filters:
         row by row instead of choosing their index — the scan must follow the ORDER BY index
         (categories stay usable: their index bounds the scan to the chosen categories)."""
         plus = "+" if probe else ""
-        parts = ["p.is_active = %s"]
-        params: list[object] = [True]
+        # The bare column, as Django writes filter(is_active=True): the listing indexes are
+        # partial on it, and SQLite uses a partial index only when the query states its
+        # condition as written — a bound parameter (is_active = ?) would not match it.
+        parts = ["p.is_active"]
+        params: list[object] = []
         if len(self.category_ids) == 1:
             parts.append("p.category_id = %s")
             params.append(int(self.category_ids[0]))
