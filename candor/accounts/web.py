@@ -9,13 +9,14 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from candor.accounts.models import User
+from candor.devices import network
 from candor.devices import services as devices
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: behind a proxy, the proxy sets it (CANDOR_BEHIND_PROXY documents how);
-    # a client-sent X-Forwarded-For would let anyone pick the address the rate limits count.
-    return request.META.get("REMOTE_ADDR", "") or ""
+    """The address the rate limits count: the same reading as the device log's (REMOTE_ADDR,
+    or the trusted proxy hop of CANDOR_TRUSTED_PROXY_HOPS), "" when it is not an address."""
+    return network.client_ip(request) or ""
 
 
 def after_login(request: HttpRequest, user: User, *, event: str) -> None:

@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from candor.api.errors import ErrorOut
+from candor.devices import network
 from candor.identity import selectors, services
 from candor.privacy import consent
 
@@ -167,9 +168,7 @@ def face_create(request: HttpRequest, payload: FaceIn) -> dict[str, Any]:
     summary="Send a verification code to the guardian's phone",
 )
 def guardian_code(request: HttpRequest, payload: GuardianCodeIn) -> dict[str, Any]:
-    services.guardian_code_send(
-        user=request.user, phone=payload.phone, ip=request.META.get("REMOTE_ADDR", "")
-    )
+    services.guardian_code_send(user=request.user, phone=payload.phone, ip=network.client_ip(request) or "")
     return {"sent": True}
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from candor.devices import network
 from candor.errors import CandorError
 from candor.identity import selectors, services
 from candor.identity.forms import FaceForm, GuardianDecideForm, GuardianPhoneForm, RealNameForm
@@ -136,7 +137,7 @@ def guardian(request: HttpRequest) -> HttpResponse:
         phone_form = GuardianPhoneForm(request.POST)
         try:
             services.guardian_code_send(
-                user=request.user, phone=request.POST.get("phone", ""), ip=request.META.get("REMOTE_ADDR", "")
+                user=request.user, phone=request.POST.get("phone", ""), ip=network.client_ip(request) or ""
             )
         except CandorError as error:
             _show_error(phone_form, error)

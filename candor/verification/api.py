@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.utils import check_csrf
 
 from candor.api.errors import ErrorOut
+from candor.devices import network
 from candor.errors import CandorError
 from candor.verification import services
 from candor.verification.models import Purpose
@@ -39,12 +40,6 @@ def _require_csrf_from_browsers(request: HttpRequest) -> None:
         raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR as the server saw it; behind a proxy, the deployment sets it from the
-    # proxy's header (candor serve / the reverse proxy), not from a header a client can forge.
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
 @router.post(
     "/verification/sms",
     response={202: CodeOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
@@ -53,6 +48,6 @@ def _client_ip(request: HttpRequest) -> str:
 def sms_code_send(request: HttpRequest, payload: CodeIn) -> Status:
     _require_csrf_from_browsers(request)
     sent = services.code_send(
-        channel="sms", target=payload.phone, purpose=payload.purpose, ip=_client_ip(request)
+        channel="sms", target=payload.phone, purpose=payload.purpose, ip=network.client_ip(request) or ""
     )
     return Status(202, {"sent": True, "expires_in": sent.expires_in, "resend_after": sent.resend_after})
