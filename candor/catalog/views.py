@@ -39,6 +39,17 @@ def _sort_labels() -> dict[str, str]:
     }
 
 
+def sort_tabs(current_sort: str, *, first: tuple[str, str, str] | None = None) -> list[dict[str, Any]]:
+    """The tabs of the non-personal orders (C004-04); ``first`` (key, test id, label) puts
+    another order before them — the search page's relevance."""
+    labels = _sort_labels()
+    tabs = [(key, testid, labels[key]) for key, testid in SORT_TABS]
+    return [
+        {"key": key, "testid": testid, "label": label, "current": key == current_sort}
+        for key, testid, label in ([first] if first else []) + tabs
+    ]
+
+
 def _listing_page(
     request: HttpRequest,
     *,
@@ -78,14 +89,10 @@ def _category_prefix() -> str:
 
 
 def _chrome(request: HttpRequest, *, current_sort: str, listing: Any) -> dict[str, Any]:
-    labels = _sort_labels()
     lang = get_language()
     prefix = _category_prefix()
     return {
-        "sort_tabs": [
-            {"key": key, "testid": testid, "label": labels[key], "current": key == current_sort}
-            for key, testid in SORT_TABS
-        ],
+        "sort_tabs": sort_tabs(current_sort),
         "roots": [
             {"slug": n.node.slug, "name": n.node.name(lang), "url": f"{prefix}{n.node.slug}/"}
             for n in selectors.category_tree()

@@ -16,42 +16,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from candor.catalog import views as catalog_views
 from candor.errors import CandorError
 from candor.search import selectors, services
-
-SORT_TABS = (
-    ("relevance", "sort-relevance"),
-    ("sales", "sort-sales"),
-    ("price_asc", "sort-price-asc"),
-    ("price_desc", "sort-price-desc"),
-    ("newest", "sort-newest"),
-)
-
-
-def _sort_labels() -> dict[str, str]:
-    return {
-        "relevance": _("Best match"),
-        "sales": _("Sales"),
-        "price_asc": _("Price ↑"),
-        "price_desc": _("Price ↓"),
-        "newest": _("Newest"),
-    }
 
 
 def results(request: HttpRequest) -> HttpResponse:
     get = request.GET
     raw_query = get.get("q", "")
     current_sort = get.get("sort") or "relevance"
-    labels = _sort_labels()
     context: dict[str, Any] = {
         "q": raw_query[: selectors.MAX_QUERY_CHARS],
         "results": None,
         "errors": {},
         "error": "",
-        "sort_tabs": [
-            {"key": key, "testid": testid, "label": labels[key], "current": key == current_sort}
-            for key, testid in SORT_TABS
-        ],
+        "sort_tabs": catalog_views.sort_tabs(
+            current_sort, first=("relevance", "sort-relevance", _("Best match"))
+        ),
         "form": {
             "price_min": get.get("price_min", ""),
             "price_max": get.get("price_max", ""),
