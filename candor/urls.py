@@ -37,6 +37,9 @@ urlpatterns = [
     path("search/", include("candor.search.urls")),
     path("cart/", include("candor.cart.urls")),
     path("me/favorites/", include("candor.social.urls")),
+    path("orders/", include("candor.orders.urls")),
+    path("payments/", include("candor.payments.urls")),
+    path("fulfillment/", include("candor.fulfillment.urls")),
     path("", include((share_urlpatterns, "share"))),  # /s/<token>/: a share link, no personal data
     path("", include("candor.storefront.urls")),
 ]

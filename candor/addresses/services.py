@@ -39,8 +39,9 @@ def _text(value: Any) -> str:
     return " ".join(_CONTROL.sub(" ", str(value or "")).split())
 
 
-def _clean(data: Mapping[str, Any]) -> dict[str, str]:
-    """The stored form of every field, or ``AddressInvalid`` naming each bad field."""
+def address_clean(data: Mapping[str, Any]) -> dict[str, str]:
+    """The stored form of every field, or ``AddressInvalid`` naming each bad field (also the
+    checkout's check of a recipient typed in at the order)."""
     errors: dict[str, list[str]] = {}
     clean = {
         name: _text(data.get(name)) for name in (*TEXT_LIMITS, "mobile", "postal_code", "landline", "label")
@@ -124,7 +125,7 @@ def address_create(
     is_default: bool = False,
 ) -> Address:
     """Add an address; the first one, or one asked to be, becomes the default."""
-    clean = _clean(
+    clean = address_clean(
         {
             "recipient_name": recipient_name, "mobile": mobile, "province": province, "city": city,
             "district": district, "detail": detail, "postal_code": postal_code, "landline": landline,
@@ -161,7 +162,7 @@ def address_update(
 ) -> Address:
     """Replace an address's fields (``is_default``: True makes it the default, False stops it
     being the default, None leaves it)."""
-    clean = _clean(
+    clean = address_clean(
         {
             "recipient_name": recipient_name, "mobile": mobile, "province": province, "city": city,
             "district": district, "detail": detail, "postal_code": postal_code, "landline": landline,

@@ -27,6 +27,13 @@ def pick(lang: str | None, zh: str, en: str) -> str:
     return en or zh
 
 
+SPECIAL_GOODS = [
+    ("phone_card", _("Phone card (real-name registration)")),
+    ("home_customization", _("Whole-house customization")),
+    ("phone_insurance", _("Phone insurance (needs the IMEI)")),
+]
+
+
 class Merchant(models.Model):
     class Kind(models.TextChoices):
         SELF = "self", _("Self-operated")
@@ -115,6 +122,8 @@ class Product(models.Model):
     sales_count = models.PositiveIntegerField(_("sales"), default=0)
     is_active = models.BooleanField(_("on sale"), default=True)
     is_service = models.BooleanField(_("service"), default=False)
+    # Goods whose order needs more than an address (C000-04/05/06); see orders.special.
+    special = models.CharField(_("special goods"), max_length=32, choices=SPECIAL_GOODS, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -30,7 +30,7 @@ MAX_ID = 2**31 - 1
 PRODUCT_FIELDS = frozenset(
     {
         "merchant", "category", "name_zh", "name_en", "subtitle_zh", "subtitle_en",
-        "description_zh", "description_en", "brand", "is_active", "is_service",
+        "description_zh", "description_en", "brand", "is_active", "is_service", "special",
     }
 )  # fmt: skip
 
@@ -137,6 +137,7 @@ def product_create(
     brand: str = "",
     is_active: bool = True,
     is_service: bool = False,
+    special: str = "",
     images: Sequence[Mapping[str, Any]] = (),
 ) -> Product:
     """A product with its SKUs (each ``{"code", "price_fen", "options"?, "is_active"?}``) and
@@ -147,7 +148,7 @@ def product_create(
             "merchant": merchant, "category": category, "name_zh": name_zh, "name_en": name_en,
             "subtitle_zh": subtitle_zh, "subtitle_en": subtitle_en, "description_zh": description_zh,
             "description_en": description_en, "brand": brand, "is_active": is_active,
-            "is_service": is_service,
+            "is_service": is_service, "special": special,
         }
     )  # fmt: skip
     fields["root_category_id"] = _root_of(fields["category"].pk)
