@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench import (
     catalog,
+    checkout,
     http_server,
     login,
     privacy_audit,
@@ -45,6 +46,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "retention": Benchmark(privacy_retention.run, True, "sweep of 1M rows vs the raw SQL (goal ≤ 2×)"),
     "login": Benchmark(login.run, True, "token login by password (argon2) and by SMS code vs hello-world"),
     "catalog": Benchmark(catalog.run, True, "100k products: search, list, page vs raw SQL, orders, queries"),
+    "checkout": Benchmark(checkout.run, True, "queries per completed order (goal ≤ 30), orders/s vs raw SQL"),
 }
 
 
@@ -86,8 +88,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--postgres",
         metavar="URL",
-        help="catalog: also run on this scratch PostgreSQL database, created and dropped by the run "
-        "(e.g. postgres://postgres@127.0.0.1:5432/candor_bench_catalog)",
+        help="catalog, checkout: also run on this scratch PostgreSQL database, created and dropped by the "
+        "run (e.g. postgres://postgres@127.0.0.1:5432/candor_bench_catalog)",
     )
     parser.add_argument(
         "--catalog-products", type=int, default=catalog.PRODUCTS, metavar="N", help="catalog: products"
@@ -113,6 +115,7 @@ def main(argv: list[str]) -> int:
         return 0
     names = selected(args)
     catalog.configure(postgres=args.postgres, products=args.catalog_products)
+    checkout.configure(postgres=args.postgres)
     options = Options(
         seconds=args.seconds,
         warmup=args.warmup,

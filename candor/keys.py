@@ -13,6 +13,9 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 
 def read_or_create(path: Path, make: Callable[[], str]) -> str:
     """Return the key stored at ``path``, creating it (mode 0600) on first use."""
@@ -39,3 +42,12 @@ def new_secret_key() -> str:
 def new_master_key() -> str:
     """A versioned AES-256 master key: ``v1:<base64 of 32 random bytes>``."""
     return "v1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def new_rsa_private_key() -> str:
+    """A 2048-bit RSA private key, PKCS#8 PEM: a laptop's stand-in for a merchant's signing key
+    at a payment institution, and the simulated institution's own."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()

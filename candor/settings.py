@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "candor.accounts",
     "candor.verification",
     "candor.integrations.sms",  # the SMS simulator's outbox (owner: candor.verification)
+    "candor.integrations.payment",  # the payment simulator's trades (owner: candor.integrations.payment)
+    "candor.integrations.carrier",  # the carrier simulator's tables (owner: candor.integrations.carrier)
     "candor.identity",
     "candor.addresses",
     "candor.devices",
@@ -68,6 +70,9 @@ INSTALLED_APPS = [
     "candor.search",
     "candor.cart",
     "candor.social",
+    "candor.orders",
+    "candor.payments",
+    "candor.fulfillment",
     "candor.storefront",
     "candor.ops",
     # --- third-party login (owner: candor.sociallogin) ---
@@ -325,6 +330,69 @@ EMAIL_HOST_PASSWORD = os.environ.get("CANDOR_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("CANDOR_EMAIL_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("CANDOR_EMAIL_FROM", "Candor <no-reply@candor.example>")
+# --- carrier (owner: candor.integrations.carrier) ---
+# Kdniao (快递鸟) for waybills and tracking (candor/integrations/carrier, whose docstring lists the
+# variables). Endpoints default to the in-process simulator; without CANDOR_KDNIAO_APP_KEY one
+# laptop key generated into var/ signs for the adapter and the simulator alike.
+_KDNIAO_SIM = "inprocess://localhost/_sim/carrier/kdniao/api/"
+CANDOR_CARRIER = {
+    "gateway": os.environ.get("CANDOR_CARRIER_GATEWAY", "kdniao"),
+    "kdniao": {
+        "endpoint": os.environ.get("CANDOR_KDNIAO_ENDPOINT", _KDNIAO_SIM),
+        "eorder_endpoint": os.environ.get("CANDOR_KDNIAO_EORDER_ENDPOINT", _KDNIAO_SIM),
+        "business_id": os.environ.get("CANDOR_KDNIAO_BUSINESS_ID", "1000000"),
+        "app_key": os.environ.get("CANDOR_KDNIAO_APP_KEY")
+        or keys.read_or_create(VAR_DIR / "kdniao_simulator_key", keys.new_secret_key),
+        "shipper_code": os.environ.get("CANDOR_KDNIAO_SHIPPER_CODE", "ZTO"),
+    },
+    "push_url": os.environ.get("CANDOR_CARRIER_PUSH_URL", "inprocess://localhost/fulfillment/carrier/push/"),
+    "sender": {
+        "name": os.environ.get("CANDOR_SENDER_NAME", "Candor 仓库"),
+        "mobile": os.environ.get("CANDOR_SENDER_MOBILE", "400-000-0000"),
+        "province": os.environ.get("CANDOR_SENDER_PROVINCE", "浙江省"),
+        "city": os.environ.get("CANDOR_SENDER_CITY", "杭州市"),
+        "district": os.environ.get("CANDOR_SENDER_DISTRICT", "西湖区"),
+        "address": os.environ.get("CANDOR_SENDER_ADDRESS", "文三路1号"),
+    },
+}
+# --- payment institutions (owner: candor.integrations.payment) ---
+# Alipay, WeChat Pay and UnionPay (candor/integrations/payment, whose docstring lists every
+# variable). Endpoints default to the in-process simulator. A key or certificate left empty is a
+# laptop one, generated into var/payment/ on first use; the simulated institutions sign with
+# their own laptop keys there, which a real institution would of course refuse.
+_SIM_PAY = "inprocess://localhost/_sim/pay"
+_SIM_UNIONPAY = f"{_SIM_PAY}/unionpay/gateway/api"
+CANDOR_PAYMENT = {
+    "alipay": {
+        "gateway": os.environ.get("CANDOR_ALIPAY_GATEWAY", f"{_SIM_PAY}/alipay/gateway.do"),
+        "app_id": os.environ.get("CANDOR_ALIPAY_APP_ID", "2021000000000001"),
+        "app_private_key": os.environ.get("CANDOR_ALIPAY_APP_PRIVATE_KEY", ""),
+        "alipay_public_key": os.environ.get("CANDOR_ALIPAY_PUBLIC_KEY", ""),
+    },
+    "wechatpay": {
+        "endpoint": os.environ.get("CANDOR_WECHATPAY_ENDPOINT", f"{_SIM_PAY}/wechatpay"),
+        "appid": os.environ.get("CANDOR_WECHATPAY_APPID", "wxcandor0pay00001"),
+        "mchid": os.environ.get("CANDOR_WECHATPAY_MCHID", "1900000001"),
+        "serial_no": os.environ.get("CANDOR_WECHATPAY_SERIAL_NO", "5157F09EFDC096DE15EBE81A47057A7200000001"),
+        "private_key": os.environ.get("CANDOR_WECHATPAY_PRIVATE_KEY", ""),
+        "apiv3_key": os.environ.get("CANDOR_WECHATPAY_APIV3_KEY", ""),
+        "public_key": os.environ.get("CANDOR_WECHATPAY_PUBLIC_KEY", ""),
+        "public_key_id": os.environ.get(
+            "CANDOR_WECHATPAY_PUBLIC_KEY_ID", "PUB_KEY_ID_0119000000012025000000000000000001"
+        ),
+    },
+    "unionpay": {
+        "front_url": os.environ.get("CANDOR_UNIONPAY_FRONT_URL", f"{_SIM_UNIONPAY}/frontTransReq.do"),
+        "back_url": os.environ.get("CANDOR_UNIONPAY_BACK_URL", f"{_SIM_UNIONPAY}/backTransReq.do"),
+        "mer_id": os.environ.get("CANDOR_UNIONPAY_MER_ID", "777290058110048"),
+        "sign_key": os.environ.get("CANDOR_UNIONPAY_SIGN_KEY", ""),
+        "cert_id": os.environ.get("CANDOR_UNIONPAY_CERT_ID", "40000000001"),
+        "root_cert": os.environ.get("CANDOR_UNIONPAY_ROOT_CERT", ""),
+        "middle_cert": os.environ.get("CANDOR_UNIONPAY_MIDDLE_CERT", ""),
+        "sign_cert_cn": os.environ.get("CANDOR_UNIONPAY_SIGN_CERT_CN", "中国银联股份有限公司"),
+        "refund_back_url": os.environ.get("CANDOR_UNIONPAY_REFUND_BACK_URL", ""),
+    },
+}
 # --- identity (owner: candor.identity) ---
 # The identity authority (Tencent Cloud FaceID, API 3.0). Production sets the real endpoint
 # https://faceid.tencentcloudapi.com/ and its keys; the defaults reach the local simulator.
@@ -400,3 +468,24 @@ CANDOR_TRUSTED_PROXY_HOPS = int(os.environ.get("CANDOR_TRUSTED_PROXY_HOPS", "0")
 # --- catalog (owner: candor.catalog) ---
 # --- search (owner: candor.search) ---
 # --- cart, social (owner: candor.cart, candor.social) ---
+
+# --- orders, payments, fulfillment (owner: candor.orders, candor.payments, candor.fulfillment) ---
+# An unpaid purchase closes and gives its stock back after this many minutes.
+CANDOR_ORDER_PAY_MINUTES = int(os.environ.get("CANDOR_ORDER_PAY_MINUTES", "30"))
+# Shipping: free from this many fen of goods per order, else the flat fee (fen).
+CANDOR_SHIPPING_FREE_FROM_FEN = int(os.environ.get("CANDOR_SHIPPING_FREE_FROM_FEN", "9900"))
+CANDOR_SHIPPING_FEE_FEN = int(os.environ.get("CANDOR_SHIPPING_FEE_FEN", "800"))
+# A delivered order completes on its own after this many days unless the buyer confirms sooner.
+CANDOR_ORDER_AUTO_COMPLETE_DAYS = int(os.environ.get("CANDOR_ORDER_AUTO_COMPLETE_DAYS", "10"))
+# Abnormal-order check (C001-06): more orders than this within an hour from one account, one
+# network address or one device, or one delivery address used by more accounts than this within
+# 30 days, holds the order for staff review.
+CANDOR_RISK_LIMITS = {
+    "account_per_hour": int(os.environ.get("CANDOR_RISK_ACCOUNT_PER_HOUR", "10")),
+    "ip_per_hour": int(os.environ.get("CANDOR_RISK_IP_PER_HOUR", "30")),
+    "device_per_hour": int(os.environ.get("CANDOR_RISK_DEVICE_PER_HOUR", "20")),
+    "accounts_per_address": int(os.environ.get("CANDOR_RISK_ACCOUNTS_PER_ADDRESS", "5")),
+}
+# Where payment institutions and the carrier post their notifications: this site's own base URL
+# as they reach it. The in-process scheme lets the local simulators call this process directly.
+CANDOR_PUBLIC_BASE_URL = os.environ.get("CANDOR_PUBLIC_BASE_URL", "inprocess://localhost")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -161,6 +162,20 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def on_403(request: HttpRequest, exc: PermissionDenied) -> JsonResponse:
         return error_response(403)
+
+    @api.exception_handler(OperationalError)
+    def on_busy(request: HttpRequest, exc: OperationalError) -> JsonResponse:
+        # SQLite's one writer at a time: a write that waited out the busy timeout is refused as
+        # "busy, retry" rather than a crash. Its transaction was rolled back, so nothing changed
+        # and a retry with the same idempotency key is safe.
+        if "locked" not in str(exc):
+            return on_crash(request, exc)
+        logger.warning("database busy on %s %s", request.method, request.path)
+        response = error_response(
+            503, code="busy", message=_("The shop is very busy just now. Please try again in a moment.")
+        )
+        response["Retry-After"] = "1"
+        return response
 
     @api.exception_handler(Exception)
     def on_crash(request: HttpRequest, exc: Exception) -> JsonResponse:

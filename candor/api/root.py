@@ -16,7 +16,10 @@ from candor.api import errors
 from candor.cart.api import router as cart_router
 from candor.catalog.api import router as catalog_router
 from candor.devices.api import router as devices_router
+from candor.fulfillment.api import router as fulfillment_router
 from candor.identity.api import router as identity_router
+from candor.orders.api import router as orders_router
+from candor.payments.api import router as payments_router
 from candor.privacy.api import router as privacy_router
 from candor.search.api import router as search_router
 from candor.social.api import router as social_router
@@ -61,3 +64,6 @@ api.add_router("/v1/", catalog_router)
 api.add_router("/v1/", search_router)
 api.add_router("/v1/", cart_router)
 api.add_router("/v1/", social_router)
+api.add_router("/v1/", orders_router)
+api.add_router("/v1/", payments_router)
+api.add_router("/v1/", fulfillment_router)

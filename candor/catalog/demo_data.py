@@ -13,12 +13,17 @@ DEMO_PRODUCTS = 3000
 
 # Goods whose order asks for more than an address (C000-04/05/06), one of each kind.
 SPECIAL = [
-    ("phone_card", "candor-self", "phones", "Candor 5G 手机卡 月租39元", "Candor 5G SIM card, ¥39 a month",
-     False, 3900, "需实名登记：下单时填写机主姓名与身份证号。", "Real-name registration: enter the holder's name and ID number."),
-    ("home_customization", "shenghuo-jia", "installation", "全屋定制 设计上门量尺", "Whole-house customization: home visit and design",
-     True, 19900, "设计师需了解户型、房屋状态与预算。", "The designer needs the layout, the state of the house and the budget."),
-    ("phone_insurance", "anxin-fuwu", "phone-repair", "手机碎屏保障 一年", "Phone screen insurance, one year",
-     True, 9900, "保障一部手机，下单时填写 IMEI。", "Covers one handset: enter its IMEI when ordering."),
+    ("phone_card", "candor-self", "phones",
+     "Candor 5G 手机卡 月租39元", "Candor 5G SIM card, ¥39 a month", False, 3900,
+     "需实名登记：下单时填写机主姓名与身份证号。",
+     "Real-name registration: enter the holder's name and ID number."),
+    ("home_customization", "shenghuo-jia", "installation",
+     "全屋定制 设计上门量尺", "Whole-house customization: home visit and design", True, 19900,
+     "设计师需了解户型、房屋状态与预算。",
+     "The designer needs the layout, the state of the house and the budget."),
+    ("phone_insurance", "anxin-fuwu", "phone-repair",
+     "手机碎屏保障 一年", "Phone screen insurance, one year", True, 9900,
+     "保障一部手机，下单时填写 IMEI。", "Covers one handset: enter its IMEI when ordering."),
 ]  # fmt: skip
 
 

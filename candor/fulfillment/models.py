@@ -8,6 +8,7 @@ from the carrier (pushed to ``/fulfillment/carrier/push/`` or fetched), are stor
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,9 @@ from candor.orders.models import Order
 
 
 class Shipment(models.Model):
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="shipment", verbose_name=_("order"))
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="shipment", verbose_name=_("order")
+    )
     carrier_code = models.CharField(_("carrier"), max_length=16)
     waybill_no = models.CharField(_("waybill number"), max_length=64)
     created_at = models.DateTimeField(_("shipped at"), auto_now_add=True)
@@ -40,7 +43,14 @@ class TrackingEvent(models.Model):
         DELIVERED = "delivered", _("Delivered")
         PROBLEM = "problem", _("Problem")
 
-    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment"))
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment")
+    )
+    # Whose parcel: the scans name the recipient's city and street, so they are declared
+    # personal data of the buyer (and go when the buyer is erased).
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("buyer")
+    )
     at = models.DateTimeField(_("at"))
     state = models.CharField(_("state"), max_length=20, choices=State.choices)
     description = models.CharField(_("description"), max_length=300)

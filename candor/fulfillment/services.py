@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from candor.fulfillment.models import Shipment, TrackingEvent
@@ -26,21 +27,27 @@ from candor.privacy import disclosure, taxonomy
 logger = logging.getLogger(__name__)
 # Carriers write who signed for a parcel into the delivery scan ("已签收，签收人：张三"): the
 # name is not kept.
-_SIGNER = re.compile(r"(签收人|收件人|代收人|signed by)\s*[:：]?\s*[^，,。.;；\s]+", re.IGNORECASE)
+# A Chinese name ends at a space; an English one ("signed by Zhang San") has spaces in it, so it
+# runs to the next punctuation.
+_SIGNER = re.compile(
+    r"(签收人|收件人|代收人)\s*[:：]?\s*[^，,。.;；\s]+|(signed by)\s*[:：]?\s*[^，,。.;；]+", re.IGNORECASE
+)
 
 
 def scrub(text: str) -> str:
-    return _SIGNER.sub(lambda m: f"{m.group(1)}：***", text)[:300]
+    return _SIGNER.sub(lambda m: f"{m.group(1) or m.group(2)}：***", text)[:300]
 
 
 def shipment_create(*, order: Order, actor_id: int | None, carrier_code: str = "") -> Shipment:
     """Hand the order to the carrier: the recipient and items are disclosed, a waybill comes back,
     the order is shipped. Refused for an order that is not awaiting shipment or is held."""
-    if order.status != Order.Status.TO_SHIP:
-        raise OrderStateInvalid(_("Only an order awaiting shipment can be shipped."))
-    if order.held_reason:
-        raise OrderStateInvalid(_("This order is held for review and cannot be shipped yet."))
     with transaction.atomic():
+        # Lock first: two "ship" clicks at once must not both send the recipient to the carrier.
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.TO_SHIP:
+            raise OrderStateInvalid(_("Only an order awaiting shipment can be shipped."))
+        if order.held_reason:
+            raise OrderStateInvalid(_("This order is held for review and cannot be shipped yet."))
         payload = disclosure.disclose(taxonomy.LOGISTICS, order, taxonomy.DELIVERY, actor_id=actor_id)
         recipient = {
             "name": payload["recipient_name"] or "",
@@ -58,34 +65,45 @@ def shipment_create(*, order: Order, actor_id: int | None, carrier_code: str = "
             carrier_code=carrier_code,
         )
         orders.order_mark_shipped(order_id=order.pk, actor_id=actor_id)
-        return Shipment.objects.create(order=order, carrier_code=waybill.carrier_code, waybill_no=waybill.waybill_no)
+        return Shipment.objects.create(
+            order=order, carrier_code=waybill.carrier_code, waybill_no=waybill.waybill_no
+        )
 
 
 def _store(shipment: Shipment, events: Iterable[TrackEvent]) -> int:
-    added = 0
+    """Insert the scans not stored yet. A carrier's push repeats the whole trace so far, so the
+    known (time, state) pairs are read once and only new ones written, in one statement."""
+    known = set(TrackingEvent.objects.filter(shipment=shipment).values_list("at", "state"))
+    fresh: list[TrackingEvent] = []
     for event in events:
         state = event.state if event.state in TrackingEvent.State.values else TrackingEvent.State.PROBLEM
-        try:
-            with transaction.atomic():
-                TrackingEvent.objects.create(
-                    shipment=shipment, at=event.at, state=state,
-                    description=scrub(event.description), location=event.location[:100],
-                )  # fmt: skip
-        except IntegrityError:
-            continue  # the same scan again (a repeated push): stored once
-        added += 1
-        if state == TrackingEvent.State.DELIVERED and shipment.delivered_at is None:
-            shipment.delivered_at = event.at
-            shipment.save(update_fields=["delivered_at"])
-            orders.order_mark_delivered(order_id=shipment.order_id, at=event.at)
-    return added
+        if (event.at, state) in known:
+            continue
+        known.add((event.at, state))
+        fresh.append(
+            TrackingEvent(
+                shipment=shipment, buyer_id=shipment.order.buyer_id, at=event.at, state=state,
+                description=scrub(event.description), location=event.location[:100],
+            )
+        )  # fmt: skip
+    # A concurrent push may have stored the same scan a moment ago: the unique constraint keeps
+    # one, and the other insert is skipped.
+    TrackingEvent.objects.bulk_create(fresh, ignore_conflicts=True)
+    delivered = next((e for e in fresh if e.state == TrackingEvent.State.DELIVERED), None)
+    if delivered is not None and shipment.delivered_at is None:
+        with transaction.atomic():
+            if Shipment.objects.filter(pk=shipment.pk, delivered_at__isnull=True).update(
+                delivered_at=delivered.at
+            ):
+                orders.order_mark_delivered(order_id=shipment.order_id, at=delivered.at)
+    return len(fresh)
 
 
 def tracking_apply(updates: Iterable[TrackUpdate]) -> int:
     """Store pushed events of the waybills we know; unknown waybills are ignored."""
     added = 0
     for update in updates:
-        shipment = Shipment.objects.filter(waybill_no=update.waybill_no).first()
+        shipment = Shipment.objects.select_related("order").filter(waybill_no=update.waybill_no).first()
         if shipment is None:
             logger.info("tracking push for an unknown waybill")
             continue
@@ -95,7 +113,9 @@ def tracking_apply(updates: Iterable[TrackUpdate]) -> int:
 
 def tracking_refresh(*, shipment: Shipment) -> int:
     """Fetch the carrier's events (the tracking page's "refresh") and store the new ones."""
-    return _store(shipment, gateway().track(carrier_code=shipment.carrier_code, waybill_no=shipment.waybill_no))
+    return _store(
+        shipment, gateway().track(carrier_code=shipment.carrier_code, waybill_no=shipment.waybill_no)
+    )
 
 
 def push_receive(*, body: bytes, content_type: str) -> tuple[int, str, bytes]:

@@ -6,4 +6,6 @@ urlpatterns = [
     path("sms/", include("candor.integrations.sms.urls")),
     path("identity/", include("candor.integrations.identity.urls")),
     path("oauth/", include("candor.integrations.oauth.urls")),
+    path("pay/", include("candor.integrations.payment.urls")),
+    path("carrier/", include("candor.integrations.carrier.urls")),
 ]

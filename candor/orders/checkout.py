@@ -134,7 +134,9 @@ def _check_form(user: Any, form: CheckoutForm) -> dict[str, Any]:
     if tax_number and not invoice_title:
         errors["invoice_title"] = [str(_("Enter the invoice title that goes with the taxpayer number."))]
     if form.payment_method == PaymentMethod.REMITTANCE and not invoice_title:
-        errors["invoice_title"] = [str(_("Bank remittance is for businesses: enter the company's invoice title."))]
+        errors["invoice_title"] = [
+            str(_("Bank remittance is for businesses: enter the company's invoice title."))
+        ]
     if errors:
         raise CheckoutInvalid(errors)
     return {
@@ -151,7 +153,9 @@ def _wanted_lines(user: Any, form: CheckoutForm) -> list[_Line]:
     if form.lines is not None:
         wanted = {int(k): int(v) for k, v in form.lines.items()}
         if any(not 1 <= q <= MAX_QUANTITY for q in wanted.values()) or len(wanted) > MAX_LINES:
-            raise CheckoutInvalid({"lines": [str(_("Enter a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY})]})
+            raise CheckoutInvalid(
+                {"lines": [str(_("Enter a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY})]}
+            )
         skus = Sku.objects.select_related("product").in_bulk(list(wanted))
         missing = next((sku_id for sku_id in wanted if sku_id not in skus), None)
         if missing is not None:

@@ -69,11 +69,13 @@ class Purchase(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def payment_subject(self) -> str:
+    def _payment_subject(self) -> str:
         """The subject line a payment institution shows: the mall and the number, no goods and
         no person (C000-08)."""
         return f"Candor {self.number}"
+
+    _payment_subject.short_description = _("payment subject (the mall's name and the number)")  # type: ignore[attr-defined]
+    payment_subject = property(_payment_subject)
 
 
 class Order(models.Model):
@@ -154,10 +156,12 @@ class Order(models.Model):
         """The full delivery address in one line, as a carrier prints it on the label."""
         return "".join(part for part in (self.province, self.city, self.district, self.address_detail or ""))
 
-    @property
-    def items(self) -> list[dict[str, object]]:
+    def _items(self) -> list[dict[str, object]]:
         """What is in the parcel, as the carrier's waybill lists it (names and quantities)."""
         return [{"name": line.product_name, "quantity": line.quantity} for line in self.lines.all()]
+
+    _items.short_description = _("items (product names and quantities)")  # type: ignore[attr-defined]
+    items = property(_items)
 
     @property
     def is_open(self) -> bool:
@@ -168,7 +172,9 @@ class OrderLine(models.Model):
     """One SKU of an order at the price the buyer saw, with the stock row it was reserved from."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
     sku = models.ForeignKey(Sku, on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
     # None for a service of the marketplace, which is not stocked (``Product.is_service``).
     stock = models.ForeignKey(
@@ -234,7 +240,9 @@ class OrderCheck(models.Model):
     keyed hashes only (HMAC blind indexes: they reveal nothing without the key), kept 30 days —
     long enough to count and to answer a dispute — and declared for transaction security."""
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="risk_check", verbose_name=_("order"))
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="risk_check", verbose_name=_("order")
+    )
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("buyer")
     )

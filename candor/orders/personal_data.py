@@ -25,6 +25,7 @@ from candor.privacy.retention import Then
 _RECIPIENT = [taxonomy.ORDERING, taxonomy.DELIVERY, taxonomy.CUSTOMER_SERVICE]
 _LEGAL_TERM = retention.after("closed_at", years=3, then=Then.ANONYMIZE, while_account=True)
 _ADDRESS = ("province", "city", "district", "address_detail")
+_HOUSE = [taxonomy.CUSTOMER_SERVICE]
 
 register(
     Purchase,
@@ -35,7 +36,11 @@ register(
             taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], sensitive=False, label=_("Payment method")
         ),
         "paid_at": Pi(
-            taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], sensitive=False, required=False, label=_("Paid at")
+            taxonomy.PROPERTY,
+            purposes=[taxonomy.PAYMENT],
+            sensitive=False,
+            required=False,
+            label=_("Paid at"),
         ),
     },
     not_personal={
@@ -122,10 +127,10 @@ register(
             taxonomy.IDENTITY, purposes=[taxonomy.REAL_NAME], encrypt=True, mask="id_number", sensitive=True
         ),
         # Whole-house customization: the designer needs the house (C000-05).
-        "house_layout": Pi(taxonomy.PROPERTY, purposes=[taxonomy.CUSTOMER_SERVICE], encrypt=True, required=False),
-        "house_status": Pi(taxonomy.PROPERTY, purposes=[taxonomy.CUSTOMER_SERVICE], encrypt=True, required=False),
-        "house_area_m2": Pi(taxonomy.PROPERTY, purposes=[taxonomy.CUSTOMER_SERVICE], encrypt=True, required=False),
-        "budget_fen": Pi(taxonomy.PROPERTY, purposes=[taxonomy.CUSTOMER_SERVICE], encrypt=True, required=False),
+        "house_layout": Pi(taxonomy.PROPERTY, purposes=_HOUSE, encrypt=True, required=False),
+        "house_status": Pi(taxonomy.PROPERTY, purposes=_HOUSE, encrypt=True, required=False),
+        "house_area_m2": Pi(taxonomy.PROPERTY, purposes=_HOUSE, encrypt=True, required=False),
+        "budget_fen": Pi(taxonomy.PROPERTY, purposes=_HOUSE, encrypt=True, required=False),
         # Phone insurance covers one handset, named by its IMEI (C000-06).
         "imei": Pi(taxonomy.DEVICE, purposes=[taxonomy.CUSTOMER_SERVICE], encrypt=True, required=False),
     },

@@ -68,4 +68,7 @@ def cancellation_blockers(user: Any) -> list[Any]:
     open_orders = Order.objects.filter(buyer_id=user.pk, status__in=Order.OPEN).count()
     if not open_orders:
         return []
-    return [_("You have %(n)s unfinished orders: wait until they are delivered, or cancel them.") % {"n": open_orders}]
+    return [
+        _("You have %(n)s unfinished orders: wait until they are delivered, or cancel them.")
+        % {"n": open_orders}
+    ]

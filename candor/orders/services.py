@@ -26,6 +26,11 @@ from candor.privacy import audit, taxonomy
 
 
 def _audit(order: Order, *, actor_id: int | None, operation: str, **detail: Any) -> None:
+    """A person's action on an order (a cancellation, staff releasing a hold, finance
+    confirming money, the buyer removing it from their list). Steps that change no personal data
+    and have their own record are not repeated here: paid (the notification log), shipped (the
+    carrier's disclosure, with its actor), delivered (the carrier's scans), completed (the
+    order's own time)."""
     audit.record(
         action=audit.Action.CHANGE,
         actor_id=actor_id,
@@ -59,8 +64,6 @@ def purchase_mark_paid(*, purchase_id: int, paid_at: datetime) -> bool:
         status=Order.Status.TO_SHIP, paid_at=paid_at
     )
     _count_sales(orders)
-    for order in orders:
-        _audit(order, actor_id=None, operation="paid")
     return True
 
 
@@ -87,6 +90,10 @@ def order_cancel(*, order_id: int, actor_id: int | None, reason: str) -> Order:
     """Cancel an order that has not shipped and give its stock back. A paid order's refund is
     the caller's (``payments.services.order_cancel_and_refund``); this only changes the order.
     The purchase closes when none of its orders is left open and unpaid."""
+    # Purchase first, then the order — the order every other step locks them in (payment,
+    # timeout): a buyer's cancel racing the timeout would otherwise deadlock on PostgreSQL.
+    purchase_id = Order.objects.filter(pk=order_id).values_list("purchase_id", flat=True).get()
+    purchase = Purchase.objects.select_for_update().get(pk=purchase_id)
     order = _locked(order_id)
     if order.status not in (Order.Status.PENDING_PAYMENT, Order.Status.TO_SHIP):
         raise OrderStateInvalid(_("This order has shipped and can no longer be cancelled."))
@@ -96,10 +103,10 @@ def order_cancel(*, order_id: int, actor_id: int | None, reason: str) -> Order:
     order.cancel_reason = reason
     order.save(update_fields=["status", "cancelled_at", "closed_at", "cancel_reason"])
     _close_lines([order])
-    purchase = Purchase.objects.select_for_update().get(pk=order.purchase_id)
-    if purchase.status == Purchase.Status.PENDING and not purchase.orders.exclude(
-        status=Order.Status.CANCELLED
-    ).exists():
+    if (
+        purchase.status == Purchase.Status.PENDING
+        and not purchase.orders.exclude(status=Order.Status.CANCELLED).exists()
+    ):
         purchase.status = Purchase.Status.CLOSED
         purchase.save(update_fields=["status"])
     _audit(order, actor_id=actor_id, operation="cancel", reason=reason)
@@ -135,7 +142,6 @@ def order_mark_shipped(*, order_id: int, actor_id: int | None) -> Order:
     order.status = Order.Status.SHIPPED
     order.shipped_at = timezone.now()
     order.save(update_fields=["status", "shipped_at"])
-    _audit(order, actor_id=actor_id, operation="shipped")
     return order
 
 
@@ -153,7 +159,6 @@ def order_mark_delivered(*, order_id: int, at: datetime) -> bool:
         fields.append("paid_at")
         _count_sales([order])
     order.save(update_fields=fields)
-    _audit(order, actor_id=None, operation="delivered")
     return True
 
 
@@ -180,7 +185,6 @@ def _complete(order: Order, *, actor_id: int | None) -> None:
         fields.append("paid_at")
         _count_sales([order])
     order.save(update_fields=fields)
-    _audit(order, actor_id=actor_id, operation="completed")
 
 
 def orders_auto_complete(*, now: datetime | None = None) -> int:
@@ -228,7 +232,9 @@ def order_release_hold(*, order_id: int, actor_id: int) -> Order:
 
 def _buyer_order(user: Any, order_number: str, *, lock: bool = False) -> Order:
     """The buyer's own order by number; anyone else's, or one they deleted, is "not found"."""
-    rows = Order.objects.filter(buyer_id=user.pk, number=str(order_number)[:32], buyer_deleted_at__isnull=True)
+    rows = Order.objects.filter(
+        buyer_id=user.pk, number=str(order_number)[:32], buyer_deleted_at__isnull=True
+    )
     order = (rows.select_for_update() if lock else rows).first()
     if order is None:
         raise OrderNotFound()

@@ -72,7 +72,9 @@ def _home(values: Mapping[str, Any], errors: dict[str, list[str]], prefix: str) 
     if not layout:
         errors[f"{prefix}house_layout"] = [str(_("Describe the layout, such as 3 rooms, 2 halls."))]
     if status not in HOUSE_STATUS:
-        errors[f"{prefix}house_status"] = [str(_("Choose whether the house is new, lived in or being renovated."))]
+        errors[f"{prefix}house_status"] = [
+            str(_("Choose whether the house is new, lived in or being renovated."))
+        ]
     if area is None or area > 10_000:
         errors[f"{prefix}house_area_m2"] = [str(_("Enter the floor area in square metres (1 to 10000)."))]
     if budget_yuan is None or budget_yuan * 100 > MAX_BUDGET_FEN:
@@ -93,7 +95,9 @@ def _insurance(values: Mapping[str, Any], errors: dict[str, list[str]], prefix: 
 _CHECKS = {PHONE_CARD: _phone_card, HOME: _home, INSURANCE: _insurance}
 
 
-def check(*, lines: Sequence[tuple[Sku, int]], given: Mapping[int, Mapping[str, Any]]) -> dict[int, dict[str, Any]]:
+def check(
+    *, lines: Sequence[tuple[Sku, int]], given: Mapping[int, Mapping[str, Any]]
+) -> dict[int, dict[str, Any]]:
     """The clean extra fields per special SKU, or ``CheckoutInvalid`` naming each bad one
     (as ``special.<sku id>.<field>``)."""
     errors: dict[str, list[str]] = {}

@@ -1,9 +1,10 @@
 """Reserving and returning stock without overselling, on SQLite and PostgreSQL alike.
 
-A reservation is one conditional UPDATE (``catalog.services.stock_take``: ``quantity = quantity
-- n WHERE … AND quantity >= n``) on one warehouse row: the database applies it atomically, so two buyers of the last unit
-cannot both succeed. PostgreSQL re-checks the condition after waiting for a concurrent writer's
-row lock (READ COMMITTED); SQLite runs one writer at a time (IMMEDIATE transactions). No
+A reservation is one conditional UPDATE (``catalog.services.stock_take``:
+``quantity = quantity - n WHERE … AND quantity >= n``) on one warehouse row: the database
+applies it atomically, so two buyers of the last unit cannot both succeed. PostgreSQL re-checks
+the condition after waiting for a concurrent writer's row lock (READ COMMITTED); SQLite runs
+one writer at a time (IMMEDIATE transactions). No
 ``SELECT … FOR UPDATE`` is needed and the check can never go negative (the column is unsigned
 too). The warehouse with the most units is tried first, then the others.
 

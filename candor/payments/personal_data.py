@@ -22,7 +22,10 @@ register(
     subject="buyer",
     fields={
         "provider_trade_no": Pi(
-            taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], encrypt=True, required=False,
+            taxonomy.PROPERTY,
+            purposes=[taxonomy.PAYMENT],
+            encrypt=True,
+            required=False,
             label=_("Payment trade number"),
         ),
     },
@@ -43,7 +46,10 @@ register(
     subject="buyer",
     fields={
         "provider_refund_no": Pi(
-            taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], encrypt=True, required=False,
+            taxonomy.PROPERTY,
+            purposes=[taxonomy.PAYMENT],
+            encrypt=True,
+            required=False,
             label=_("Refund trade number"),
         ),
     },

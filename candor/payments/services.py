@@ -70,7 +70,9 @@ def payment_start(
     order = PayOrder(
         out_trade_no=payload["number"], amount_fen=payload["total_fen"], subject=payload["payment_subject"]
     )
-    return gateway(method).start(order, notify_url=f"{notify_base}/payments/notify/{method}/", return_url=return_url)
+    return gateway(method).start(
+        order, notify_url=f"{notify_base}/payments/notify/{method}/", return_url=return_url
+    )
 
 
 def _log(provider: str, body: bytes, outcome: str, *, notice: Any = None, reason: str = "") -> PaymentNotice:
@@ -97,9 +99,19 @@ def notice_receive(*, provider: str, headers: Mapping[str, str], body: bytes) ->
         _log(provider, body, PaymentNotice.Outcome.REJECTED, reason=str(getattr(exc, "reason", exc)))
         return adapter.notice_ack(ok=False)
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(method=provider, out_trade_no=notice.out_trade_no).first()
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(method=provider, out_trade_no=notice.out_trade_no)
+            .first()
+        )
         if payment is None or payment.amount_fen != notice.amount_fen:
-            _log(provider, body, PaymentNotice.Outcome.MISMATCH, notice=notice, reason="unknown trade or amount")
+            _log(
+                provider,
+                body,
+                PaymentNotice.Outcome.MISMATCH,
+                notice=notice,
+                reason="unknown trade or amount",
+            )
             return adapter.notice_ack(ok=False)
         if not notice.paid:
             _log(provider, body, PaymentNotice.Outcome.NOT_PAID, notice=notice)
@@ -136,7 +148,7 @@ def _refund(payment: Payment, *, amount_fen: int, order: Order | None, actor_id:
     disclosure.disclose(taxonomy.PAYMENT_INSTITUTION, purchase, taxonomy.PAYMENT, actor_id=actor_id)
     result = gateway(payment.method).refund(
         out_trade_no=payment.out_trade_no, refund_no=refund.refund_no, amount_fen=amount_fen,
-        total_fen=payment.amount_fen,
+        total_fen=payment.amount_fen, provider_trade_no=payment.provider_trade_no,
     )  # fmt: skip
     refund.status = Refund.Status.SUCCEEDED if result.succeeded else Refund.Status.FAILED
     refund.provider_refund_no = result.provider_refund_no[:64]
@@ -165,7 +177,9 @@ def order_cancel_and_refund(*, order: Order, actor_id: int | None, reason: str) 
 
 
 def buyer_cancel(*, user: Any, order_number: str) -> Order:
-    order = Order.objects.filter(buyer_id=user.pk, number=str(order_number)[:32], buyer_deleted_at__isnull=True).first()
+    order = Order.objects.filter(
+        buyer_id=user.pk, number=str(order_number)[:32], buyer_deleted_at__isnull=True
+    ).first()
     if order is None:
         raise OrderNotFound()
     return order_cancel_and_refund(order=order, actor_id=user.pk, reason="buyer")
@@ -187,7 +201,9 @@ def remittance_upload(
     elif len(content) > MAX_SLIP_BYTES:
         errors["slip"] = [str(_("The file is larger than 2 MB."))]
     if errors:
-        raise CandorError(_("Please correct the highlighted fields."), code="remittance_invalid", fields=errors)
+        raise CandorError(
+            _("Please correct the highlighted fields."), code="remittance_invalid", fields=errors
+        )
     # The pay-by clock stops: finance has the slip now.
     purchase.pay_by = timezone.now() + timedelta(days=7)
     purchase.save(update_fields=["pay_by"])
@@ -198,8 +214,9 @@ def remittance_upload(
         slip=f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}",
     )
     audit.record(
-        action=audit.Action.CHANGE, actor_id=user.pk, subject_id=user.pk, target=f"payments.remittanceslip:{slip.pk}",
-        fields=["payer_name", "slip"], purpose=taxonomy.PAYMENT.code, detail={"operation": "upload"},
+        action=audit.Action.CHANGE, actor_id=user.pk, subject_id=user.pk,
+        target=f"payments.remittanceslip:{slip.pk}", fields=["payer_name", "slip"],
+        purpose=taxonomy.PAYMENT.code, detail={"operation": "upload"},
     )  # fmt: skip
     return slip
 
@@ -211,7 +228,11 @@ def remittance_review(*, slip_id: int, actor_id: int, accept: bool, note: str = 
     if slip.status != RemittanceSlip.Status.WAITING:
         raise OrderStateInvalid(_("This slip has already been reviewed."))
     if not accept and not note.strip():
-        raise CandorError(_("Say why the slip is rejected."), code="reason_required", fields={"review_note": [str(_("Say why the slip is rejected."))]})
+        raise CandorError(
+            _("Say why the slip is rejected."),
+            code="reason_required",
+            fields={"review_note": [str(_("Say why the slip is rejected."))]},
+        )
     now = timezone.now()
     slip.status = RemittanceSlip.Status.CONFIRMED if accept else RemittanceSlip.Status.REJECTED
     slip.reviewed_by_id = actor_id

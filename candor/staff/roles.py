@@ -8,8 +8,9 @@ or model does not exist yet is skipped (and reported by ``sync_roles``), and is 
 next ``migrate`` once it exists.
 
 Who may see personal data in clear (``privacy.reveal_personal_data``, with a reason code and an
-audit entry, see ``candor.privacy.reveal``): the privacy officer and customer service. Merchant
-staff never go through the generic reveal: what a merchant needs for delivery and after-sales is
+audit entry, see ``candor.privacy.reveal``): the privacy officer, customer service, and finance
+(for the remittance slips it confirms).
+Merchant staff never go through the generic reveal: what a merchant needs for delivery and after-sales is
 handed over by the orders flow through ``disclosure``, limited to their own orders. The
 administrator manages staff accounts and their second factors but reads no one's data in clear.
 
@@ -60,11 +61,11 @@ MERCHANT_STAFF = Role(
     "merchant_staff",
     "Merchant staff",
     _("Merchant staff"),
-    _("Works on a merchant's catalog; never reveals personal data."),
+    _("Works on a merchant's catalog and ships its orders; never reveals personal data."),
     permissions=(
         # Their own merchants' products only: the catalog admin scopes every query to the
         # merchants a staff member belongs to. Never catalog.change_merchant (it means "every
-        # merchant"). Orders are handed to merchants by the orders flow, not a model permission.
+        # merchant").
         "catalog.view_product",
         "catalog.add_product",
         "catalog.change_product",
@@ -80,6 +81,34 @@ MERCHANT_STAFF = Role(
         "catalog.add_productimage",
         "catalog.change_productimage",
         "catalog.delete_productimage",
+        # Their own merchants' orders and shipments, scoped by the orders admin, buyer data
+        # masked; what the label needs comes through disclosure ("print shipping label"), so
+        # never the reveal permission. add_shipment is "may ship" (and print the label). Never
+        # orders.view_purchase (it means "every merchant's orders") nor orders.change_order
+        # (releasing a hold put on an order the merchant might have brushed).
+        "orders.view_order",
+        "fulfillment.view_shipment",
+        "fulfillment.add_shipment",
+    ),
+)
+
+FINANCE = Role(
+    "finance",
+    "Finance",
+    _("Finance"),
+    _("Confirms or rejects bank remittances, cancels and refunds orders, reads the payment logs."),
+    permissions=(
+        # The reveal permission is for the remittance slip, which finance must read to confirm a
+        # payment; each reveal needs a reason and is audited.
+        REVEAL,
+        # Every merchant's orders (view_purchase is the platform's view), to refund them:
+        # add_refund is "may cancel and refund".
+        "orders.view_purchase",
+        "orders.view_order",
+        "payments.add_refund",
+        # change_remittanceslip is "may review a slip" (the record itself is never edited).
+        "payments.change_remittanceslip",
+        *_view("payments.payment", "payments.paymentnotice", "payments.refund", "payments.remittanceslip"),
     ),
 )
 
@@ -133,7 +162,7 @@ ADMINISTRATOR = Role(
     ),
 )
 
-ROLES: tuple[Role, ...] = (CUSTOMER_SERVICE, MERCHANT_STAFF, PRIVACY_OFFICER, ADMINISTRATOR)
+ROLES: tuple[Role, ...] = (CUSTOMER_SERVICE, MERCHANT_STAFF, FINANCE, PRIVACY_OFFICER, ADMINISTRATOR)
 
 
 def role(code: str) -> Role:

@@ -24,6 +24,12 @@ EXPECTED = {
         "catalog.view_stock", "catalog.add_stock", "catalog.change_stock",
         "catalog.view_productimage", "catalog.add_productimage", "catalog.change_productimage",
         "catalog.delete_productimage",
+        "orders.view_order", "fulfillment.view_shipment", "fulfillment.add_shipment",
+    },
+    "finance": {
+        PERMISSION, "orders.view_purchase", "orders.view_order", "payments.add_refund",
+        "payments.change_remittanceslip", "payments.view_payment", "payments.view_paymentnotice",
+        "payments.view_refund", "payments.view_remittanceslip",
     },
     "privacy_officer": {
         PERMISSION,
@@ -45,6 +51,7 @@ EXPECTED = {
 GROUP_NAMES = {
     "customer_service": "Customer service",
     "merchant_staff": "Merchant staff",
+    "finance": "Finance",
     "privacy_officer": "Privacy officer",
     "administrator": "Administrator",
 }
@@ -68,7 +75,7 @@ def _member(code: str, username: str):
     return get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions
 
 
-def test_the_roles_are_the_four_of_the_table():
+def test_the_roles_are_those_of_the_table():
     assert {r.code for r in roles.ROLES} == set(EXPECTED)
     assert {r.code: r.name for r in roles.ROLES} == GROUP_NAMES
 
@@ -95,12 +102,13 @@ REVEALS = [
     ("customer_service", True),
     ("privacy_officer", True),
     ("merchant_staff", False),
+    ("finance", True),
     ("administrator", False),
 ]
 
 
 @pytest.mark.parametrize(("code", "may_reveal"), REVEALS)
-def test_only_customer_service_and_the_privacy_officer_may_reveal(code, may_reveal):
+def test_only_customer_service_finance_and_the_privacy_officer_may_reveal(code, may_reveal):
     assert _member(code, f"m-{code}").has_perm(PERMISSION) is may_reveal
 
 
