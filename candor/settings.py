@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "candor.orders",
     "candor.payments",
     "candor.fulfillment",
+    "candor.inbox",
     "candor.storefront",
     "candor.ops",
     # --- third-party login (owner: candor.sociallogin) ---

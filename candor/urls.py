@@ -40,6 +40,7 @@ urlpatterns = [
     path("orders/", include("candor.orders.urls")),
     path("payments/", include("candor.payments.urls")),
     path("fulfillment/", include("candor.fulfillment.urls")),
+    path("me/messages/", include("candor.inbox.urls")),
     path("", include((share_urlpatterns, "share"))),  # /s/<token>/: a share link, no personal data
     path("", include("candor.storefront.urls")),
 ]
