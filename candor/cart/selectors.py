@@ -127,7 +127,7 @@ def cart_get(*, user: Any, session: Mapping[str, Any] | None) -> Cart:
     if is_member(user):
         items = list(
             CartItem.objects.filter(user_id=user.pk)
-            .select_related("sku__product")
+            .select_related("sku__product__merchant")
             .order_by("-added_at", "-id")
         )
         stock = stock_of(item.sku for item in items)

@@ -156,7 +156,7 @@ def _wanted_lines(user: Any, form: CheckoutForm) -> list[_Line]:
             raise CheckoutInvalid(
                 {"lines": [str(_("Enter a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY})]}
             )
-        skus = Sku.objects.select_related("product").in_bulk(list(wanted))
+        skus = Sku.objects.select_related("product__merchant").in_bulk(list(wanted))
         missing = next((sku_id for sku_id in wanted if sku_id not in skus), None)
         if missing is not None:
             raise LineUnavailable(sku_id=missing, name=f"#{missing}", available=0)
@@ -170,8 +170,9 @@ def _check_goods(lines: Sequence[_Line]) -> None:
         raise CartEmpty()
     lang = translation.get_language()
     for line in lines:
-        if not (line.sku.is_active and line.sku.product.is_active):
-            raise LineUnavailable(sku_id=line.sku.pk, name=line.sku.product.name(lang), available=0)
+        product = line.sku.product
+        if not (line.sku.is_active and product.is_active and product.merchant.is_active):
+            raise LineUnavailable(sku_id=line.sku.pk, name=product.name(lang), available=0)
 
 
 def _check_key(key: str) -> str:

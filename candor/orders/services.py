@@ -45,6 +45,15 @@ def _locked(order_id: int) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
+def not_cancellable(order: Order) -> Any:
+    """Why ``order`` cannot be cancelled, in the user's language."""
+    if order.status == Order.Status.CANCELLED:
+        return _("This order is already cancelled.")
+    if order.status == Order.Status.COMPLETED:
+        return _("This order is completed; for a return or refund, contact customer service.")
+    return _("This order has shipped and can no longer be cancelled.")
+
+
 def _close_lines(orders: list[Order]) -> None:
     stock.release(list(OrderLine.objects.filter(order__in=orders, released_at__isnull=True)))
 
@@ -96,7 +105,7 @@ def order_cancel(*, order_id: int, actor_id: int | None, reason: str) -> Order:
     purchase = Purchase.objects.select_for_update().get(pk=purchase_id)
     order = _locked(order_id)
     if order.status not in (Order.Status.PENDING_PAYMENT, Order.Status.TO_SHIP):
-        raise OrderStateInvalid(_("This order has shipped and can no longer be cancelled."))
+        raise OrderStateInvalid(not_cancellable(order))
     now = timezone.now()
     order.status = Order.Status.CANCELLED
     order.cancelled_at = order.closed_at = now

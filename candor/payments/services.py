@@ -160,7 +160,7 @@ def order_cancel_and_refund(*, order: Order, actor_id: int | None, reason: str) 
     """Cancel an unshipped order; a paid one is refunded to the original method first (if the
     institution refuses, the order stays as it was and the error says so)."""
     if order.status not in (Order.Status.PENDING_PAYMENT, Order.Status.TO_SHIP):
-        raise OrderStateInvalid(_("This order has shipped and can no longer be cancelled."))
+        raise OrderStateInvalid(orders.not_cancellable(order))
     with transaction.atomic():
         order = orders.order_cancel(order_id=order.pk, actor_id=actor_id, reason=reason)
         paid_online = order.paid_at is not None and order.payment_method in ONLINE_METHODS
