@@ -74,6 +74,11 @@ INSTALLED_APPS = [
     "candor.payments",
     "candor.fulfillment",
     "candor.inbox",
+    "candor.centre",
+    "candor.mydata",
+    "candor.service",
+    "candor.announcements",
+    "candor.cookies",
     "candor.storefront",
     "candor.ops",
     # --- third-party login (owner: candor.sociallogin) ---
@@ -99,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "candor.privacy.crypto.KeyCacheMiddleware",
     "candor.accounts.tokens.ApiTokenMiddleware",
+    "candor.cookies.middleware.ConsentCookieMiddleware",  # a member's ledger choice on every device
     "django_otp.middleware.OTPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "candor.privacy.middleware.PolicyConsentMiddleware",
@@ -306,7 +312,10 @@ CANDOR_SMS = {
         "endpoint": os.environ.get("CANDOR_SMS_ALIYUN_ENDPOINT", "inprocess://localhost/_sim/sms/aliyun/"),
         "key_id": os.environ.get("CANDOR_SMS_ALIYUN_KEY_ID", "candor-laptop"),
         "key_secret": os.environ.get("CANDOR_SMS_ALIYUN_KEY_SECRET") or _SMS_LAPTOP_KEY,
-        "templates": {"verification_code": os.environ.get("CANDOR_SMS_ALIYUN_TEMPLATE", "SMS_100000001")},
+        "templates": {
+            "verification_code": os.environ.get("CANDOR_SMS_ALIYUN_TEMPLATE", "SMS_100000001"),
+            "notice": os.environ.get("CANDOR_SMS_ALIYUN_NOTICE", "SMS_100000002"),
+        },
     },
     "tencent": {
         "endpoint": os.environ.get("CANDOR_SMS_TENCENT_ENDPOINT", "inprocess://localhost/_sim/sms/tencent/"),
@@ -314,7 +323,10 @@ CANDOR_SMS = {
         "secret_key": os.environ.get("CANDOR_SMS_TENCENT_SECRET_KEY") or _SMS_LAPTOP_KEY,
         "app_id": os.environ.get("CANDOR_SMS_TENCENT_APP_ID", "1400000001"),
         "region": os.environ.get("CANDOR_SMS_TENCENT_REGION", "ap-guangzhou"),
-        "templates": {"verification_code": os.environ.get("CANDOR_SMS_TENCENT_TEMPLATE", "100001")},
+        "templates": {
+            "verification_code": os.environ.get("CANDOR_SMS_TENCENT_TEMPLATE", "100001"),
+            "notice": os.environ.get("CANDOR_SMS_TENCENT_NOTICE", "100002"),
+        },
     },
 }
 # E-mail: with the simulators, messages go to a table shown on the dev outbox page

@@ -41,6 +41,11 @@ urlpatterns = [
     path("payments/", include("candor.payments.urls")),
     path("fulfillment/", include("candor.fulfillment.urls")),
     path("me/messages/", include("candor.inbox.urls")),
+    path("me/privacy/", include("candor.centre.urls")),
+    path("me/data/", include("candor.mydata.urls")),
+    path("me/requests/", include("candor.service.urls")),
+    path("notices/", include("candor.announcements.urls")),
+    path("cookies/", include("candor.cookies.urls")),
     path("", include((share_urlpatterns, "share"))),  # /s/<token>/: a share link, no personal data
     path("", include("candor.storefront.urls")),
 ]

@@ -290,6 +290,8 @@ class CancellationOut(Schema):
     in_review: bool
     requested_at: datetime | None = None
     review_until: datetime | None = None
+    on_hold: bool = False
+    hold_reason: str = ""
     blockers: list[str]
 
 
@@ -299,6 +301,8 @@ def _cancellation_state(user: User) -> dict[str, Any]:
         "in_review": row is not None,
         "requested_at": row.requested_at if row else None,
         "review_until": row.review_until if row else None,
+        "on_hold": bool(row and row.held_at),
+        "hold_reason": row.hold_reason if row else "",
         "blockers": cancellation.blockers(user),
     }
 

@@ -9,6 +9,11 @@ app token ended) and the same mobile can register afresh as a new person.
 What blocks a cancellation (unpaid or undelivered orders, open refunds, balances) is owned by
 the apps that hold those things: each registers a check with ``register_blocker``; the orders
 and payment apps add theirs when they land. With no blocker registered, nothing blocks.
+
+Staff review the waiting requests in the back office (``accounts.admin``): approving erases at
+once through the same step as the end of the review; holding stops the clock (or moves its end)
+with a reason the person reads on their cancel page; releasing restarts it with the time that
+was left.
 """
 
 from __future__ import annotations
@@ -119,23 +124,110 @@ def cancellation_withdraw(*, user: User) -> Cancellation:
     return row
 
 
+def _complete(row: Cancellation, *, actor_id: int | None, operation: str) -> None:
+    with transaction.atomic():
+        audit.record(
+            action=audit.Action.CHANGE,
+            actor_id=actor_id,
+            subject_id=row.user_id,
+            target=f"accounts.cancellation:{row.pk}",
+            fields=["decided_at"],
+            purpose="rights_requests",
+            detail={"operation": operation},
+        )
+        rights.erase(row.user_id, actor_id=actor_id)  # deletes this row too (on_erasure DELETE)
+
+
 def cancellations_complete(*, now: datetime | None = None) -> int:
-    """Erase every account whose review has ended (a blocker that appeared meanwhile waits)."""
+    """Erase every account whose review has ended (a blocker that appeared meanwhile waits, and
+    so does a request whose clock staff stopped)."""
     moment = now or timezone.now()
     done = 0
-    due = Cancellation.objects.filter(status=Cancellation.Status.IN_REVIEW, review_until__lte=moment)
+    due = Cancellation.objects.filter(
+        status=Cancellation.Status.IN_REVIEW, held_at__isnull=True, review_until__lte=moment
+    )
     for row in due.select_related("user"):
         if blockers(row.user):
             continue
-        with transaction.atomic():
-            audit.record(
-                action=audit.Action.CHANGE,
-                subject_id=row.user_id,
-                target=f"accounts.cancellation:{row.pk}",
-                fields=["decided_at"],
-                purpose="rights_requests",
-                detail={"operation": "complete"},
-            )
-            rights.erase(row.user_id)  # deletes this row too (declared on_erasure DELETE)
+        _complete(row, actor_id=None, operation="complete")
         done += 1
     return done
+
+
+def _in_review(cancellation_id: int) -> Cancellation:
+    row = (
+        Cancellation.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=cancellation_id, status=Cancellation.Status.IN_REVIEW)
+        .first()
+    )
+    if row is None:
+        raise CancellationNotOpen(_("This cancellation is no longer in review."))
+    return row
+
+
+def _staff_decision(row: Cancellation, *, actor_id: int, fields: list[str], detail: dict[str, str]) -> None:
+    row.save(update_fields=fields)
+    audit.record(
+        action=audit.Action.CHANGE,
+        actor_id=actor_id,
+        subject_id=row.user_id,
+        target=f"accounts.cancellation:{row.pk}",
+        fields=fields,
+        purpose="rights_requests",
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def cancellation_approve(*, cancellation_id: int, actor_id: int) -> None:
+    """Staff end the review early: the account is erased now, exactly as after the 48 hours."""
+    row = _in_review(cancellation_id)
+    reasons = blockers(row.user)
+    if reasons:
+        raise CancellationRefused(
+            _("This account cannot be erased yet: %(reasons)s") % {"reasons": "; ".join(reasons)},
+            extra={"blockers": reasons},
+        )
+    _complete(row, actor_id=actor_id, operation="approve")
+
+
+@transaction.atomic
+def cancellation_hold(
+    *, cancellation_id: int, actor_id: int, reason: str, until: datetime | None = None
+) -> Cancellation:
+    """Stop the clock (``until`` None) or move the end of the review to ``until``; either way
+    with a reason the person reads on their cancel page."""
+    reason = reason.strip()
+    if not reason or len(reason) > 300:
+        message = _("Give the reason the person will read (at most 300 characters).")
+        raise CandorError(message, code="reason_required", fields={"reason": [str(message)]})
+    row = _in_review(cancellation_id)
+    now = timezone.now()
+    if until is None:
+        row.held_at = row.held_at or now
+        detail = {"operation": "hold"}
+    else:
+        if until <= max(row.review_until, now):
+            message = _("The new end of the review must be later than the current one.")
+            raise CandorError(message, code="review_end_invalid", fields={"until": [str(message)]})
+        row.review_until, row.held_at = until, None
+        detail = {"operation": "extend", "review_until": until.isoformat()}
+    row.hold_reason = reason
+    _staff_decision(row, actor_id=actor_id, fields=["held_at", "hold_reason", "review_until"], detail=detail)
+    return row
+
+
+@transaction.atomic
+def cancellation_release(*, cancellation_id: int, actor_id: int) -> Cancellation:
+    """Restart a stopped clock with the time that was left when it stopped."""
+    row = _in_review(cancellation_id)
+    if row.held_at is None:
+        return row
+    left = max(row.review_until - row.held_at, timedelta(0))
+    row.review_until, row.held_at, row.hold_reason = timezone.now() + left, None, ""
+    _staff_decision(
+        row, actor_id=actor_id, fields=["held_at", "hold_reason", "review_until"],
+        detail={"operation": "release", "review_until": row.review_until.isoformat()},
+    )  # fmt: skip
+    return row

@@ -120,6 +120,10 @@ class Cancellation(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     review_until = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Staff reviewing the request may stop the clock (``held_at``: nothing is erased until they
+    # release or approve it) or move it (a later ``review_until``); the person reads the reason.
+    held_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
+    hold_reason = models.CharField(_("reason given by staff"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("account cancellation")

@@ -105,10 +105,13 @@ register(
         "decided_at": Pi(
             taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.RIGHTS_REQUESTS], required=False, sensitive=False
         ),
+        # Written by staff about this person's request, and shown to them on the cancel page.
+        "hold_reason": Pi(taxonomy.OTHER, purposes=[taxonomy.RIGHTS_REQUESTS], required=False),
     },
     not_personal={
         "status": "where the request stands",
         "review_until": "when the 48-hour review ends",
+        "held_at": "when staff stopped the review clock",
     },
     # The erasure itself is recorded by the core (ErasureRecord); this row goes with the account.
     retention=retention.while_account(),

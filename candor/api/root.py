@@ -12,16 +12,21 @@ from ninja import NinjaAPI, Router, Schema
 from candor import __version__
 from candor.accounts.api import router as accounts_router
 from candor.addresses.api import router as addresses_router
+from candor.announcements.api import router as announcements_router
 from candor.api import errors
 from candor.cart.api import router as cart_router
 from candor.catalog.api import router as catalog_router
+from candor.centre.api import router as centre_router
+from candor.cookies.api import router as cookies_router
 from candor.devices.api import router as devices_router
 from candor.fulfillment.api import router as fulfillment_router
 from candor.identity.api import router as identity_router
+from candor.mydata.api import router as mydata_router
 from candor.orders.api import router as orders_router
 from candor.payments.api import router as payments_router
 from candor.privacy.api import router as privacy_router
 from candor.search.api import router as search_router
+from candor.service.api import router as service_router
 from candor.social.api import router as social_router
 from candor.sociallogin.api import router as sociallogin_router
 from candor.staff.api import router as staff_router
@@ -67,3 +72,8 @@ api.add_router("/v1/", social_router)
 api.add_router("/v1/", orders_router)
 api.add_router("/v1/", payments_router)
 api.add_router("/v1/", fulfillment_router)
+api.add_router("/v1/", centre_router)
+api.add_router("/v1/", mydata_router)
+api.add_router("/v1/", service_router)
+api.add_router("/v1/", announcements_router)
+api.add_router("/v1/", cookies_router)

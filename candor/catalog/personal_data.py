@@ -2,8 +2,10 @@
 
 - Browsing history ("足迹", C000-02 / C004-04 kin): which products a logged-in person opened
   and when, so the person can find them again on the history page (purpose: product display).
-  It is never used to rank or recommend (listing orders stay non-personal, C004-04). A guest's
-  views are not stored at all. Retention: 180 days after the last view — long enough to find
+  Listings and search never rank by it (their orders stay non-personal, C004-04); only with the
+  person's own opt-in to personalized recommendation does it feed their profile tags and the
+  home page's "For you" list (``candor.centre``), which they can see, delete and switch off. A
+  guest's views are not stored at all. Retention: 180 days after the last view — long enough to find
   something seen "last season", short enough that the list stays a convenience and not a
   profile; the person can delete one entry or all of them at any time, and erasure deletes them.
 - Merchant staff (``Merchant.staff``): that an account works for a merchant is work
@@ -18,15 +20,14 @@ from candor.privacy import retention, taxonomy
 from candor.privacy.datamap import OnErasure, Pi, not_personal, register
 
 HISTORY_DAYS = 180
+_USES = [taxonomy.DISPLAY, taxonomy.PERSONALIZATION]  # the second only with its own consent
 
 register(
     BrowsingHistory,
     subject="user",
     fields={
-        "product": Pi(taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.DISPLAY], required=False, sensitive=False),
-        "viewed_at": Pi(
-            taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.DISPLAY], required=False, sensitive=False
-        ),
+        "product": Pi(taxonomy.ONLINE_ACTIVITY, purposes=_USES, required=False, sensitive=False),
+        "viewed_at": Pi(taxonomy.ONLINE_ACTIVITY, purposes=_USES, required=False, sensitive=False),
     },
     retention=retention.after("viewed_at", days=HISTORY_DAYS),
     on_erasure=OnErasure.DELETE,

@@ -22,6 +22,7 @@ from candor.integrations.carrier.base import PushRejected, TrackEvent, TrackUpda
 from candor.orders import services as orders
 from candor.orders.errors import OrderStateInvalid
 from candor.orders.models import Order
+from candor.payments.models import Refund
 from candor.privacy import disclosure, taxonomy
 
 logger = logging.getLogger(__name__)
@@ -38,32 +39,52 @@ def scrub(text: str) -> str:
     return _SIGNER.sub(lambda m: f"{m.group(1) or m.group(2)}：***", text)[:300]
 
 
+def _shippable(order_id: int) -> Order:
+    """The order, locked, if it may ship now; else the reason, in the user's language."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.TO_SHIP:
+        raise OrderStateInvalid(_("Only an order awaiting shipment can be shipped."))
+    if order.held_reason:
+        raise OrderStateInvalid(_("This order is held for review and cannot be shipped yet."))
+    if Refund.objects.filter(order_id=order.pk, status__in=Refund.OPEN).exists():
+        # The buyer cancelled it; the order is cancelled once the money is back.
+        raise OrderStateInvalid(_("A refund of this order is in progress: it cannot be shipped."))
+    return order
+
+
 def shipment_create(*, order: Order, actor_id: int | None, carrier_code: str = "") -> Shipment:
     """Hand the order to the carrier: the recipient and items are disclosed, a waybill comes back,
-    the order is shipped. Refused for an order that is not awaiting shipment or is held."""
+    the order is shipped. Refused for an order that is not awaiting shipment or is held.
+
+    Three steps, so that no row stays locked while the carrier is called and the ledger keeps
+    what left: the disclosure is committed first (the data goes with the call, whatever comes
+    back), then the carrier is called outside any transaction, then the waybill is applied in a
+    transaction that checks the order again. A retry is safe: Kdniao answers the same waybill
+    for the same order number."""
     with transaction.atomic():
-        # Lock first: two "ship" clicks at once must not both send the recipient to the carrier.
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status != Order.Status.TO_SHIP:
-            raise OrderStateInvalid(_("Only an order awaiting shipment can be shipped."))
-        if order.held_reason:
-            raise OrderStateInvalid(_("This order is held for review and cannot be shipped yet."))
+        order = _shippable(order.pk)
         payload = disclosure.disclose(taxonomy.LOGISTICS, order, taxonomy.DELIVERY, actor_id=actor_id)
-        recipient = {
-            "name": payload["recipient_name"] or "",
-            "mobile": payload["recipient_phone"] or "",
-            "province": payload["province"],
-            "city": payload["city"],
-            "district": payload["district"],
-            "address": payload["address_detail"] or "",
-        }
-        waybill = gateway().create_waybill(
-            order_no=payload["number"],
-            recipient=recipient,
-            items=payload["items"],
-            sender=settings.CANDOR_CARRIER["sender"],
-            carrier_code=carrier_code,
-        )
+    recipient = {
+        "name": payload["recipient_name"] or "",
+        "mobile": payload["recipient_phone"] or "",
+        "province": payload["province"],
+        "city": payload["city"],
+        "district": payload["district"],
+        "address": payload["address_detail"] or "",
+    }
+    waybill = gateway().create_waybill(
+        order_no=payload["number"],
+        recipient=recipient,
+        items=payload["items"],
+        sender=settings.CANDOR_CARRIER["sender"],
+        carrier_code=carrier_code,
+    )
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).first()
+        shipped = Shipment.objects.filter(order_id=order.pk).first()
+        if shipped is not None and shipped.waybill_no == waybill.waybill_no:
+            return shipped  # a second "ship" at the same moment: the same waybill, shipped once
+        order = _shippable(order.pk)
         orders.order_mark_shipped(order_id=order.pk, actor_id=actor_id)
         return Shipment.objects.create(
             order=order, carrier_code=waybill.carrier_code, waybill_no=waybill.waybill_no

@@ -26,22 +26,21 @@ _RECIPIENT = [taxonomy.ORDERING, taxonomy.DELIVERY, taxonomy.CUSTOMER_SERVICE]
 _LEGAL_TERM = retention.after("closed_at", years=3, then=Then.ANONYMIZE, while_account=True)
 _ADDRESS = ("province", "city", "district", "address_detail")
 _HOUSE = [taxonomy.CUSTOMER_SERVICE]
+# Which institution and when — not an account or a card number, so not sensitive. The same on
+# the purchase and on each of its orders, which copy them.
+_PAYMENT_METHOD = Pi(
+    taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], sensitive=False, label=_("Payment method")
+)
+_PAID_AT = Pi(
+    taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], sensitive=False, required=False, label=_("Paid at")
+)
 
 register(
     Purchase,
     subject="buyer",
     fields={
-        # Which institution and when — not an account or a card number, so not sensitive.
-        "payment_method": Pi(
-            taxonomy.PROPERTY, purposes=[taxonomy.PAYMENT], sensitive=False, label=_("Payment method")
-        ),
-        "paid_at": Pi(
-            taxonomy.PROPERTY,
-            purposes=[taxonomy.PAYMENT],
-            sensitive=False,
-            required=False,
-            label=_("Paid at"),
-        ),
+        "payment_method": _PAYMENT_METHOD,
+        "paid_at": _PAID_AT,
     },
     not_personal={
         "number": "a random number that says nothing about the buyer",
@@ -82,16 +81,17 @@ register(
             taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.ORDERING], required=False,
             label=_("Removed from my orders at"),
         ),
+        # Copied from the purchase: declared as there.
+        "payment_method": _PAYMENT_METHOD,
+        "paid_at": _PAID_AT,
     },
     not_personal={
         "number": "a random number that says nothing about the buyer",
         "status": "where the order stands",
-        "payment_method": "copied from the purchase, which declares it",
         "goods_fen": "the amount; who paid it is the buyer link",
         "shipping_fen": "the shipping fee",
         "total_fen": "the amount; who paid it is the buyer link",
         "created_at": "when the order was placed",
-        "paid_at": "when it was paid",
         "shipped_at": "when the merchant shipped it",
         "delivered_at": "when the carrier delivered it",
         "completed_at": "when it completed",

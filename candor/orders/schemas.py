@@ -1,7 +1,8 @@
 """What the order API answers: the buyer's orders and purchases, and a merchant's view of its
 orders. The recipient is always masked (``pages.masked_recipient``), also for the buyer; the
-merchant's view holds only what its declaration shares with merchants (items, note, receiving
-warehouse) besides the masked recipient."""
+merchant's view holds the items, and the recipient, the buyer's note and the receiving warehouse
+masked: they reach the merchant in full only through the label, which is their disclosure
+(``fulfillment.api``, as "print shipping label" in the back office)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 from django.utils import translation
 from ninja import Field, Schema
 
-from candor.orders import pages
+from candor.orders import pages, services
 from candor.orders.models import Order, Purchase
+from candor.privacy import masking
 
 
 def _lang() -> str:
@@ -76,6 +78,9 @@ class OrderDetailOut(OrderSummaryOut):
     held_reason: str
     timeline: list[StepOut]
     shipment: ShipmentOut | None
+    cancelled_with: list[str] = Field(
+        description="Orders cancelled together with this one: an unpaid purchase is cancelled whole"
+    )
 
 
 class OrderListOut(Schema):
@@ -154,6 +159,7 @@ def order_detail(order: Order) -> dict[str, Any]:
         "shipment": {"carrier_code": shipment.carrier_code, "waybill_no": shipment.waybill_no}
         if shipment
         else None,
+        "cancelled_with": services.cancelled_together(order),
     }
 
 
@@ -190,8 +196,8 @@ class MerchantOrderOut(Schema):
         description="Why the order is held for review; it cannot be shipped until released"
     )
     recipient: RecipientOut = Field(description="Masked: the carrier receives the full label when it ships")
-    note: str
-    warehouse_name: str
+    note: str = Field(description="Masked; the label (`POST …/label`) discloses it in full")
+    warehouse_name: str = Field(description="Masked; the label (`POST …/label`) discloses it in full")
     lines: list[LineOut]
     shipment: ShipmentOut | None
 
@@ -217,8 +223,9 @@ def merchant_order_out(order: Order) -> dict[str, Any]:
         "paid_at": order.paid_at,
         "held_reason": pages.held_label(order),
         "recipient": pages.masked_recipient(order),
-        "note": order.note,
-        "warehouse_name": order.warehouse_name,
+        # What the buyer wrote may name people or places: the label is its disclosure.
+        "note": masking.mask("generic", order.note),
+        "warehouse_name": masking.mask("generic", order.warehouse_name),
         "lines": _lines(order),
         "shipment": _shipment(shipment),
     }

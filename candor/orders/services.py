@@ -98,7 +98,11 @@ def purchase_confirm_remittance(*, purchase_id: int, actor_id: int, paid_at: dat
 def order_cancel(*, order_id: int, actor_id: int | None, reason: str) -> Order:
     """Cancel an order that has not shipped and give its stock back. A paid order's refund is
     the caller's (``payments.services.order_cancel_and_refund``); this only changes the order.
-    The purchase closes when none of its orders is left open and unpaid."""
+
+    While its purchase is unpaid, cancelling one order cancels the whole purchase — every order
+    of it — and closes it: the purchase is paid in one go, for its total, under its number (the
+    institution holds that amount for that number already), so no part of it can stay to be paid.
+    Once paid (or cash on delivery), each order is cancelled on its own."""
     # Purchase first, then the order — the order every other step locks them in (payment,
     # timeout): a buyer's cancel racing the timeout would otherwise deadlock on PostgreSQL.
     purchase_id = Order.objects.filter(pk=order_id).values_list("purchase_id", flat=True).get()
@@ -106,20 +110,34 @@ def order_cancel(*, order_id: int, actor_id: int | None, reason: str) -> Order:
     order = _locked(order_id)
     if order.status not in (Order.Status.PENDING_PAYMENT, Order.Status.TO_SHIP):
         raise OrderStateInvalid(not_cancellable(order))
-    now = timezone.now()
-    order.status = Order.Status.CANCELLED
-    order.cancelled_at = order.closed_at = now
-    order.cancel_reason = reason
-    order.save(update_fields=["status", "cancelled_at", "closed_at", "cancel_reason"])
-    _close_lines([order])
-    if (
-        purchase.status == Purchase.Status.PENDING
-        and not purchase.orders.exclude(status=Order.Status.CANCELLED).exists()
-    ):
+    together = [order]
+    if purchase.status == Purchase.Status.PENDING:
+        together += list(
+            purchase.orders.select_for_update()
+            .filter(status=Order.Status.PENDING_PAYMENT)
+            .exclude(pk=order.pk)
+            .order_by("id")
+        )
         purchase.status = Purchase.Status.CLOSED
         purchase.save(update_fields=["status"])
-    _audit(order, actor_id=actor_id, operation="cancel", reason=reason)
+    now = timezone.now()
+    for each in together:
+        each.status = Order.Status.CANCELLED
+        each.cancelled_at = each.closed_at = now
+        each.cancel_reason = reason
+        each.save(update_fields=["status", "cancelled_at", "closed_at", "cancel_reason"])
+        _audit(each, actor_id=actor_id, operation="cancel", reason=reason)
+    _close_lines(together)
     return order
+
+
+def cancelled_together(order: Order) -> list[str]:
+    """The numbers of the other orders cancelled with ``order`` because their purchase was not
+    paid yet (``order_cancel``), for the message that says so."""
+    if order.status != Order.Status.CANCELLED or order.purchase.paid_at is not None:
+        return []
+    rows = Order.objects.filter(purchase_id=order.purchase_id, cancelled_at=order.cancelled_at)
+    return list(rows.exclude(pk=order.pk).order_by("id").values_list("number", flat=True))
 
 
 def purchases_expire(*, now: datetime | None = None) -> int:
@@ -133,8 +151,9 @@ def purchases_expire(*, now: datetime | None = None) -> int:
             purchase = Purchase.objects.select_for_update().get(pk=purchase_id)
             if purchase.status != Purchase.Status.PENDING:
                 continue  # paid a moment ago
-            for order in purchase.orders.filter(status=Order.Status.PENDING_PAYMENT):
-                order_cancel(order_id=order.pk, actor_id=None, reason="timeout")
+            first = purchase.orders.filter(status=Order.Status.PENDING_PAYMENT).order_by("id").first()
+            if first is not None:  # cancels every order of the purchase, and closes it
+                order_cancel(order_id=first.pk, actor_id=None, reason="timeout")
             Purchase.objects.filter(pk=purchase_id).update(status=Purchase.Status.CLOSED)
             closed += 1
     return closed

@@ -151,6 +151,12 @@ def order_cancel(request: HttpRequest, number: str) -> HttpResponse:
         order = payments.buyer_cancel(user=request.user, order_number=number)
         if order.paid_at is not None and order.payment_method in ONLINE_METHODS:
             return _("The payment is being refunded to the account it came from.")
+        others = services.cancelled_together(order)
+        if others:
+            return _(
+                "The purchase was not paid yet and is paid in one go, so its other orders were "
+                "cancelled too: %(numbers)s."
+            ) % {"numbers": ", ".join(others)}
         return ""
 
     return _act(request, number, action, _("The order was cancelled."))

@@ -4,6 +4,9 @@ Everything about money is read-only: payments, refunds and the log of every noti
 payment institution sent — forged and replayed ones included, with the outcome that says what
 was (not) done with each, so staff can see an attack changed nothing. Money moves only through
 the services: a payment by a verified notification, a refund by "cancel and refund" on the order.
+One thing about a refund is finance's to say: that it paid the money back itself (a cancelled
+order paid by bank remittance, or a refund an institution keeps refusing) — "mark paid back",
+which needs ``payments.change_refund``.
 
 The decision made here is a business's bank remittance (C002-05): finance opens the slip —
 masked until revealed with a reason, audited (``PrivacyAdminMixin``), an image shown in the page
@@ -36,6 +39,7 @@ from candor.payments.models import Payment, PaymentNotice, Refund, RemittanceSli
 from candor.privacy.admin_mixins import PrivacyAdminMixin
 
 REVIEW_PERMISSION = "payments.change_remittanceslip"
+PAY_BACK_PERMISSION = "payments.change_refund"
 _DATA_URL = re.compile(r"data:([a-z]+/[a-z.+-]+);base64,(.*)", re.DOTALL)
 
 
@@ -94,8 +98,9 @@ class PaymentAdmin(PrivacyAdminMixin, _ReadOnly):
 
 @admin.register(Refund)
 class RefundAdmin(PrivacyAdminMixin, _ReadOnly):
-    list_display = ("refund_no", "order", "payment", "amount", "status", "created_at")
-    list_filter = ("status",)
+    list_display = ("refund_no", "order", "payment", "amount", "status", "attempts", "created_at")
+    list_filter = ("status", "reason")
+    actions = ("mark_paid_back",)
     list_select_related = ("order", "payment")
     search_fields = ("=refund_no", "=order__number")
     search_help_text = _("Search by refund or order number.")
@@ -107,13 +112,37 @@ class RefundAdmin(PrivacyAdminMixin, _ReadOnly):
         "amount",
         "status",
         "provider_refund_no",
+        "reason",
+        "attempts",
+        "attempted_at",
         "created_at",
+        "refunded_at",
+        "paid_back_by_id",
     )
-    readonly_fields = ("refund_no", "order", "payment", "buyer_id", "amount", "status", "created_at")
+    readonly_fields = ("refund_no", "order", "payment", "buyer_id", "amount", "status", "reason", "attempts",
+                       "attempted_at", "created_at", "refunded_at", "paid_back_by_id")  # fmt: skip
 
     @admin.display(description=_("amount"), ordering="amount_fen")
     def amount(self, refund: Refund) -> str:
         return money(refund.amount_fen)
+
+    def has_pay_back_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(PAY_BACK_PERMISSION)
+
+    @admin.action(description=_("Mark paid back by finance"), permissions=["pay_back"])
+    def mark_paid_back(self, request: HttpRequest, queryset: Any) -> None:
+        """Finance paid the money back itself (a bank remittance, or a refund the institution
+        keeps refusing): the refund is done and a cancellation takes effect."""
+        for refund in queryset:
+            try:
+                services.refund_mark_paid_back(refund_id=refund.pk, actor_id=request.user.pk)
+            except CandorError as exc:
+                self.message_user(request, f"{refund.refund_no}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Refund %(number)s marked paid back.") % {"number": refund.refund_no},
+                    messages.SUCCESS,
+                )  # fmt: skip
 
 
 class ReviewForm(forms.Form):

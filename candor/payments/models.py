@@ -21,6 +21,8 @@ class Payment(models.Model):
     class Status(models.TextChoices):
         STARTED = "started", _("Started")
         PAID = "paid", _("Paid")
+        # Money that arrived when the purchase was already paid or closed: it goes back whole.
+        REFUNDED = "refunded", _("Paid late: refunded")
 
     purchase = models.ForeignKey(
         Purchase, on_delete=models.PROTECT, related_name="payments", verbose_name=_("purchase")
@@ -35,6 +37,9 @@ class Payment(models.Model):
     provider_trade_no = EncryptedField(_("institution's trade number"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # The one payment that paid the purchase (a buyer may pay by two methods; the second is
+    # refunded as late): refunds of its orders go back through this one.
+    applied = models.BooleanField(_("paid the purchase"), default=False)
 
     class Meta:
         verbose_name = _("payment")
@@ -55,6 +60,7 @@ class PaymentNotice(models.Model):
         MISMATCH = "mismatch", _("Refused: unknown trade or wrong amount")
         NOT_PAID = "not_paid", _("Noted: the institution reports no payment")
         LATE = "late", _("Paid after the purchase closed: refunded")
+        REFUND = "refund", _("Refund notice: noted")
 
     provider = models.CharField(_("payment institution"), max_length=16)
     notice_id = models.CharField(_("notification id"), max_length=128, blank=True)
@@ -75,10 +81,21 @@ class PaymentNotice(models.Model):
 
 
 class Refund(models.Model):
+    """Money owed back, one row per refund number — which is fixed (``R`` and the order's
+    number, or ``L``, the institution's initial and the purchase's number for money that came
+    late), so asking again after a timeout is the same refund at the institution, never a
+    second one. The row is committed (pending) before the institution is asked; a pending or
+    failed one is asked again by ``tasks.refunds_retry``. A bank remittance is paid back by
+    finance, who marks it done in the back office."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
+        MANUAL = "manual", _("Finance pays back")
+
+    LATE = "late"  # ``reason`` of a refund of money that came for a closed purchase
+    OPEN = (Status.PENDING, Status.FAILED, Status.MANUAL)
 
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
@@ -94,6 +111,19 @@ class Refund(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     provider_refund_no = EncryptedField(_("institution's refund number"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Why: the order's cancellation reason (applied when the money is back), or ``late``.
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("requested by"),
+    )  # fmt: skip
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    attempted_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    paid_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("paid back by"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("refund")

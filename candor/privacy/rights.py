@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -38,13 +38,17 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _rows(declaration: Declaration, subject_id: int) -> tuple[list[str], list[str], list[list[Any]]]:
+def data_set(
+    declaration: Declaration, subject_id: int, *, limit: int | None = None
+) -> tuple[list[str], list[str], list[list[Any]]]:
+    """The subject's rows of one declared data set as the export writes them: the keys ("id",
+    then the field names), their labels in the active language, and the values, oldest first;
+    with ``limit``, only the newest ``limit`` rows, newest first (the "my data" page)."""
     names = list(declaration.fields)
     labels = [_("Record number")] + [declaration.field_label(n) for n in names]
-    table = [
-        [row.pk] + [_cell(getattr(row, n)) for n in names]
-        for row in declaration.rows_of(subject_id).order_by("pk")
-    ]
+    rows = declaration.rows_of(subject_id)
+    rows = rows.order_by("-pk")[:limit] if limit is not None else rows.order_by("pk")
+    table = [[row.pk] + [_cell(getattr(row, n)) for n in names] for row in rows]
     return ["id", *names], labels, table
 
 
@@ -76,9 +80,16 @@ def subject_language(subject_id: int) -> str:
     return chosen or settings.LANGUAGE_CODE
 
 
-def export(subject_id: int, *, language: str | None = None, actor_id: int | None = None) -> bytes:
+def export(
+    subject_id: int,
+    *,
+    language: str | None = None,
+    actor_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
     """A zip: JSON and CSV per declared data set, the consent history and the disclosure
-    ledger, labelled in ``language`` (by default the subject's own)."""
+    ledger, labelled in ``language`` (by default the subject's own). ``progress(done, total)``
+    is called before each declaration is read, so a background job can show how far it is."""
     language = language or subject_language(subject_id)
     buffer = io.BytesIO()
     with (
@@ -87,10 +98,13 @@ def export(subject_id: int, *, language: str | None = None, actor_id: int | None
         zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
         index: list[dict[str, Any]] = []
-        for position, declaration in enumerate(datamap.declarations(), start=1):
+        declarations = datamap.declarations()
+        for position, declaration in enumerate(declarations, start=1):
+            if progress is not None:
+                progress(position - 1, len(declarations))
             if not declaration.fields:
                 continue
-            keys, labels, table = _rows(declaration, subject_id)
+            keys, labels, table = data_set(declaration, subject_id)
             if not table:
                 continue
             name = f"{position:02d}-{slugify(declaration.model._meta.label_lower)}"

@@ -154,7 +154,7 @@ RIGHTS_REQUESTS = _p(
 )
 PERSONALIZATION = _p(
     "personalization", _("Personalized recommendation"), Need.ADDITIONAL,
-    _("recommend products and rank search results from your activity"),
+    _("recommend products from your browsing history and favorites"),
 )  # fmt: skip
 LOCATION_FEATURES = _p(
     "location_features", _("Location features"), Need.SENSITIVE,

@@ -1,7 +1,8 @@
 """What favorites, follows and share links keep about people (C003-05, C004-05), and why.
 
 - Favorites: which products and services a member keeps under 我的—收藏, and since when, so
-  they can find them again (purpose: product display). Never used to rank or recommend.
+  they can find them again (purpose: product display); with the member's own opt-in to
+  personalized recommendation, they also feed their profile tags (``candor.centre``).
 - Follows: which merchants and members a member follows, and since when, shown on their page.
   A follow of a member is about two people. For the follower it is their activity
   (``Follow``, subject ``user``). For the followed member it is the fact of being followed
@@ -26,10 +27,15 @@ def _activity(**kwargs: object) -> Pi:
     return Pi(taxonomy.ONLINE_ACTIVITY, purposes=[taxonomy.DISPLAY], sensitive=False, **kwargs)  # type: ignore[arg-type]
 
 
+_FAVORITE = [taxonomy.DISPLAY, taxonomy.PERSONALIZATION]  # the second only with its own consent
+
 register(
     Favorite,
     subject="user",
-    fields={"product": _activity(), "created_at": _activity()},
+    fields={
+        "product": Pi(taxonomy.ONLINE_ACTIVITY, purposes=_FAVORITE, sensitive=False),
+        "created_at": Pi(taxonomy.ONLINE_ACTIVITY, purposes=_FAVORITE, sensitive=False),
+    },
     retention=retention.while_account(),
     on_erasure=OnErasure.DELETE,
 )

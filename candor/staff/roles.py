@@ -54,6 +54,10 @@ CUSTOMER_SERVICE = Role(
     permissions=(
         REVEAL,
         *_view("accounts.user", "accounts.profile", "addresses.address"),
+        # requests and complaints (candor.service): verify the requester, answer or refuse
+        *_view("service.rightsrequest", "service.requestevent"),
+        "service.change_rightsrequest",
+        "service.verify_identity",
     ),
 )
 
@@ -106,6 +110,9 @@ FINANCE = Role(
         "orders.view_purchase",
         "orders.view_order",
         "payments.add_refund",
+        # change_refund is "may mark a refund paid back" (a remittance finance pays back, or a
+        # refund an institution keeps refusing).
+        "payments.change_refund",
         # change_remittanceslip is "may review a slip" (the record itself is never edited).
         "payments.change_remittanceslip",
         *_view("payments.payment", "payments.paymentnotice", "payments.refund", "payments.remittanceslip"),
@@ -141,6 +148,25 @@ PRIVACY_OFFICER = Role(
             "axes.accessfailurelog",
             "axes.accesslog",
         ),
+        # requests and complaints (candor.service): the whole queue, export and erasure too
+        *_view("service.rightsrequest", "service.requestevent"),
+        "service.change_rightsrequest",
+        "service.verify_identity",
+        "service.act_on_request",
+        # announcements (candor.announcements): policy drafts and publishing, incidents (find and
+        # notify the affected, the regulator's report), the shutdown notice; the cancellation review
+        *_view("announcements.noticerun", "announcements.incidentaffected"),
+        "announcements.view_policydraft",
+        "announcements.add_policydraft",
+        "announcements.change_policydraft",
+        "announcements.delete_policydraft",
+        "announcements.view_incident",
+        "announcements.add_incident",
+        "announcements.change_incident",
+        "announcements.view_shutdownnotice",
+        "announcements.add_shutdownnotice",
+        "accounts.view_cancellation",
+        "accounts.change_cancellation",
     ),
 )
 

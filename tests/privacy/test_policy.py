@@ -449,7 +449,8 @@ def test_open_paths_are_data_driven(client, user, monkeypatch):
 # Features the policy once promised before they existed; the privacy centre's issue adds its own
 # sentences when it lands.
 NOT_BUILT = {
-    "en": ["privacy centre", "48 hours", "switch it on", "switch off", "with restricted access", "download"],
+    # "download" left the list when the privacy centre's export landed (#7).
+    "en": ["privacy centre", "48 hours", "switch it on", "switch off", "with restricted access"],
     "zh-hans": ["隐私中心", "48 小时", "开启", "关闭"],
 }
 

@@ -119,7 +119,7 @@ def test_shipping_discloses_exactly_the_recipient_and_items_to_the_carrier(staff
     sent = json.loads(fields["RequestData"])
     assert sent["OrderCode"] == order.number
     receiver = sent["Receiver"]
-    assert (receiver["Name"], receiver["Mobile"]) == ("李四", "13912345678")
+    assert (receiver["Name"], receiver["Mobile"]) == (f.RECIPIENT["recipient_name"], f.RECIPIENT["mobile"])
     assert (receiver["ProvinceName"], receiver["CityName"], receiver["ExpAreaName"]) == (
         "浙江省",
         "杭州市",
@@ -320,3 +320,52 @@ def test_the_ledger_of_a_completed_order_shows_exactly_the_two_hand_overs(staff)
          ["number", "total_fen", "payment_subject"], taxonomy.PAYMENT.code),
         (taxonomy.LOGISTICS.code, f"orders.order:{order.pk}", CARRIER_FIELDS, taxonomy.DELIVERY.code),
     ]  # fmt: skip
+
+
+# --- What left is in the ledger, and no lock is held while the carrier is called (issue #6) -------
+
+
+def test_a_lost_carrier_answer_keeps_the_disclosure_and_a_retry_gets_the_same_waybill(staff, monkeypatch):
+    from candor.integrations.carrier.base import CarrierUnavailable
+    from candor.integrations.carrier.kdniao import KdniaoGateway
+    from candor.payments.tests.test_refunds_owed import outside_any_transaction
+
+    order = to_ship()
+    original = KdniaoGateway.create_waybill
+    calls = []
+
+    def lost(self, **kwargs):
+        calls.append(outside_any_transaction())
+        original(self, **kwargs)  # the carrier made the waybill; its answer never arrives
+        raise CarrierUnavailable("timeout")
+
+    monkeypatch.setattr(KdniaoGateway, "create_waybill", lost)
+    with pytest.raises(CarrierUnavailable):
+        ship(order, staff)
+    (record,) = DisclosureRecord.objects.all()  # the recipient left: the ledger says so
+    assert (record.recipient, record.fields) == (taxonomy.LOGISTICS.code, CARRIER_FIELDS)
+    assert fresh(order).status == Order.Status.TO_SHIP and not Shipment.objects.exists()
+    assert calls == [True]
+
+    monkeypatch.setattr(KdniaoGateway, "create_waybill", original)
+    shipment = ship(fresh(order), staff)
+    (at_carrier,) = SimShipment.objects.all()  # one waybill for the order number
+    assert shipment.waybill_no == at_carrier.waybill_no and fresh(order).status == Order.Status.SHIPPED
+    assert DisclosureRecord.objects.count() == 2  # sent twice, recorded twice
+
+
+def test_an_order_cancelled_while_the_carrier_answered_is_not_shipped(staff, monkeypatch):
+    from candor.integrations.carrier.kdniao import KdniaoGateway
+
+    order = to_ship()
+    original = KdniaoGateway.create_waybill
+
+    def slow(self, **kwargs):
+        waybill = original(self, **kwargs)
+        orders.order_cancel(order_id=order.pk, actor_id=None, reason="staff")  # meanwhile
+        return waybill
+
+    monkeypatch.setattr(KdniaoGateway, "create_waybill", slow)
+    with pytest.raises(OrderStateInvalid):
+        ship(order, staff)
+    assert fresh(order).status == Order.Status.CANCELLED and not Shipment.objects.exists()

@@ -4,7 +4,8 @@ Payment is a front transaction: the buyer's browser posts the signed form (``txn
 ``bizType=000201``) to ``frontTransReq.do``, pays on UnionPay's pages and comes back to
 ``frontUrl``; UnionPay posts the outcome to ``backUrl`` (the back notification), which the
 merchant answers with HTTP 200. A refund (``txnType=04``) is a back transaction posted to
-``backTransReq.do`` that names the payment by UnionPay's own ``queryId`` (``origQryId``).
+``backTransReq.do`` that names the payment by UnionPay's own ``queryId`` (``origQryId``); its
+outcome is also posted to the refund's ``backUrl`` (``RefundNotice``).
 Amounts (``txnAmt``) are already fen.
 
 Signing, version 5.1.0 as the UnionPay SDKs do it: sort every field except ``signature`` by
@@ -29,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import requests
@@ -138,6 +140,12 @@ def verify_from_unionpay(params: Mapping[str, str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class RefundNotice(PayNotice):
+    """UnionPay's notification of a refund (``txnType=04``): ``out_trade_no`` is the refund
+    number Candor sent as ``orderId``, ``paid`` whether the money went back."""
+
+
 class UnionPay(PaymentGateway):
     name = "unionpay"
 
@@ -183,9 +191,8 @@ class UnionPay(PaymentGateway):
             raise NoticeRejected(refused)
         if params.get("merId") != self.config["mer_id"]:
             raise NoticeRejected("merId")
-        if params.get("txnType") != "01":
-            # A refund's back notification names the refund's orderId, not a purchase.
-            raise NoticeRejected("not a payment notice")
+        if params.get("txnType") not in ("01", "04"):
+            raise NoticeRejected("not a payment or refund notice")
         amount = params.get("txnAmt", "")
         if (
             not (amount.isascii() and amount.isdigit())
@@ -193,6 +200,13 @@ class UnionPay(PaymentGateway):
             or not params.get("queryId")
         ):
             raise NoticeRejected("malformed")
+        if params["txnType"] == "04":
+            # A refund's back notification (to the refund's backUrl, which is this endpoint):
+            # its orderId is Candor's refund number, its queryId the refund's own.
+            return RefundNotice(
+                out_trade_no=params["orderId"], amount_fen=int(amount), provider_trade_no=params["queryId"],
+                paid=params.get("respCode") == "00", notice_id=params["queryId"], paid_at=None,
+            )  # fmt: skip
         return PayNotice(
             out_trade_no=params["orderId"],
             amount_fen=int(amount),

@@ -11,12 +11,14 @@ Configuration (environment variables, read in the ``verification`` block of sett
 ``CANDOR_SMS_ALIYUN_KEY_ID``      AccessKeyId
 ``CANDOR_SMS_ALIYUN_KEY_SECRET``  AccessKeySecret
 ``CANDOR_SMS_ALIYUN_TEMPLATE``    the code template's TemplateCode (``SMS_…``)
+``CANDOR_SMS_ALIYUN_NOTICE``      the notice template's TemplateCode
 ``CANDOR_SMS_TENCENT_ENDPOINT``   default ``inprocess://localhost/_sim/sms/tencent/``;
                                   production: ``https://sms.tencentcloudapi.com/``
 ``CANDOR_SMS_TENCENT_SECRET_ID``  SecretId
 ``CANDOR_SMS_TENCENT_SECRET_KEY`` SecretKey
 ``CANDOR_SMS_TENCENT_APP_ID``     SmsSdkAppId
 ``CANDOR_SMS_TENCENT_TEMPLATE``   the code template's TemplateId
+``CANDOR_SMS_TENCENT_NOTICE``     the notice template's TemplateId
 ``CANDOR_SMS_TENCENT_REGION``     default ``ap-guangzhou``
 ================================  ==========================================================
 

@@ -1,8 +1,10 @@
 """The one interface Candor sends text messages through, and the configured gateway.
 
 A gateway sends a *template* the provider has approved, filled with *params*; Candor never
-sends free text, which is also how both Chinese providers work (模板短信). The only template
-today is the verification code (``CODE_TEMPLATE``, params ``{"code": "123456"}``).
+sends free text, which is also how both Chinese providers work (模板短信). The templates are
+the verification code (``CODE_TEMPLATE``, params ``{"code": "123456"}``) and a notice that points
+the person to their inbox (``NOTICE_TEMPLATE``, params ``{"topic": "隐私政策更新"}``: a short fixed
+subject, never free text, as notice templates' variables are limited in length).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from candor.errors import CandorError
 
 CODE_TEMPLATE = "verification_code"
+NOTICE_TEMPLATE = "notice"
 
 
 class SmsUnavailable(CandorError):

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import requests
 from django.conf import settings
 
-from candor.integrations.sms.base import CODE_TEMPLATE, SmsGateway, SmsUnavailable
+from candor.integrations.sms.base import CODE_TEMPLATE, NOTICE_TEMPLATE, SmsGateway, SmsUnavailable
 from candor.integrations.sms.transport import session_for
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ VERSION = "2021-01-11"
 CONTENT_TYPE = "application/json; charset=utf-8"
 TIMEOUT = (3.05, 10)
 # Tencent templates take positional parameters ({1}, {2} …): the order of each template's params.
-TEMPLATE_PARAMS = {CODE_TEMPLATE: ("code",)}
+TEMPLATE_PARAMS = {CODE_TEMPLATE: ("code",), NOTICE_TEMPLATE: ("topic",)}
 
 
 def _hmac(key: bytes, message: str) -> bytes:

@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from candor.integrations.sms import aliyun, tencent
-from candor.integrations.sms.base import CODE_TEMPLATE
+from candor.integrations.sms.base import CODE_TEMPLATE, NOTICE_TEMPLATE
 from candor.integrations.sms.models import OutboxMessage
 from candor.integrations.sms.services import outbox_store
 
@@ -256,9 +256,12 @@ def tencent_send(request: HttpRequest) -> JsonResponse:
 # The template text each "provider" has approved, by Candor's template name; ${name} (Aliyun)
 # and {n} (Tencent) are the two providers' placeholders.
 _CODE_TEXT = "您的验证码为{}，5分钟内有效。请勿泄露给他人；如非本人操作，请忽略。"
+_NOTICE_TEXT = "您好，关于“{}”的重要通知已发送到您的账户，请登录后在“我的—消息”中查看。"
 TEMPLATE_TEXT = {
     ("aliyun", CODE_TEMPLATE): _CODE_TEXT.format("${code}"),
     ("tencent", CODE_TEMPLATE): _CODE_TEXT.format("{1}"),
+    ("aliyun", NOTICE_TEMPLATE): _NOTICE_TEXT.format("${topic}"),
+    ("tencent", NOTICE_TEMPLATE): _NOTICE_TEXT.format("{1}"),
 }
 _PLACEHOLDER = re.compile(r"\$\{(\w+)\}|\{(\d+)\}")
 

@@ -3,13 +3,15 @@ merchant, a category, a product with one SKU and its stock, a member with a save
 purchase placed through the real checkout (``orders.checkout.purchase_place``).
 
 They are functions, not fixtures, so that any test module (and the orders app's conftest) can
-call them with the values it cares about and leave the rest to the defaults here. Rows of the
+call them with the values it cares about and leave the rest to the defaults here. This is the
+one place they are defined (the conftest holds fixtures only). Rows of the
 catalog are made directly: the catalog's own tests prove its services.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 from typing import Any
 from urllib.parse import unquote_plus
@@ -30,13 +32,15 @@ _serial = itertools.count(1)
 # The recipient a test types in at checkout (``CheckoutForm.recipient``), as the address book
 # and the checkout's ``address_clean`` take it.
 RECIPIENT = {
-    "recipient_name": "李四",
-    "mobile": "13912345678",
+    "recipient_name": "张三",
+    "mobile": "13812348000",
     "province": "浙江省",
     "city": "杭州市",
     "district": "西湖区",
-    "detail": "文三路 90 号 5 幢 301 室",
+    "detail": "文三路1号5幢301室",
 }
+ID_NUMBER = "11010519491231002X"  # the check digit is right (GB 11643's own example)
+IMEI = "490154203237518"  # Luhn-valid
 CLIENT = ClientSignals(ip="203.0.113.7", device="test-device")
 
 
@@ -118,6 +122,12 @@ def add_to_cart(user: Any, sku: Sku, quantity: int = 1) -> CartItem:
     return CartItem.objects.create(user=user, sku=sku, quantity=quantity)
 
 
+def fill_cart(user: Any, *pairs: tuple[Sku, int]) -> None:
+    """``fill_cart(alice, (sku, 2), (other, 1))``: the member's cart, as the cart app keeps it."""
+    for sku, quantity in pairs:
+        add_to_cart(user, sku, quantity)
+
+
 def checkout_form(*, user: Any = None, **overrides: Any) -> CheckoutForm:
     """A valid form paying by Alipay to the user's saved address (or to ``RECIPIENT`` typed in
     when the user has none); ``overrides`` replace any field."""
@@ -133,6 +143,26 @@ def checkout_form(*, user: Any = None, **overrides: Any) -> CheckoutForm:
 
 def new_key() -> str:
     return f"test-{secrets.token_hex(8)}"
+
+
+class Api:
+    """JSON to /api/v1 with a language and, for POST /orders, an idempotency key."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def call(self, method: str, path: str, data: Any = None, lang: str = "en", **extra: Any) -> Any:
+        return self.client.generic(
+            method.upper(),
+            f"/api/v1{path}",
+            data=data if data is None or isinstance(data, str | bytes) else json.dumps(data),
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=lang,
+            **extra,
+        )
+
+    def order(self, data: Any, *, key: str | None = None, lang: str = "en") -> Any:
+        return self.call("post", "/orders", data, lang=lang, HTTP_IDEMPOTENCY_KEY=key or new_key())
 
 
 def place(

@@ -19,6 +19,7 @@ from candor.integrations.carrier import simulator as carrier
 from candor.orders.checkout import CheckoutForm, ClientSignals, purchase_place
 from candor.orders.models import Order
 from candor.orders.risk import HELD_REASONS
+from candor.orders.tests.factories import RECIPIENT
 from candor.privacy.models import AuditEvent, DisclosureRecord
 from candor.staff import roles
 from tests import staff_login
@@ -28,14 +29,6 @@ pytestmark = pytest.mark.django_db
 admin_client = staff_login.admin_client
 
 URL = "/admin/orders/order/"
-RECIPIENT = {
-    "recipient_name": "王小明",
-    "mobile": "13812348000",
-    "province": "浙江省",
-    "city": "杭州市",
-    "district": "西湖区",
-    "detail": "文一西路969号5幢",
-}
 _keys = itertools.count(1)
 
 
@@ -176,8 +169,8 @@ def test_buyer_data_is_masked_for_merchant_staff_who_cannot_reveal(clerk_x, orde
     order = orders["x"]
     for page in (clerk_x.get(URL), clerk_x.get(f"{URL}{order.pk}/change/")):
         text = page.content.decode()
-        assert "王*" in text
-        for clear in ("王小明", "13812348000", "文一西路969号"):
+        assert "张*" in text
+        for clear in (RECIPIENT["recipient_name"], "13812348000", RECIPIENT["detail"]):
             assert clear not in text
     assert "138****8000" in clerk_x.get(f"{URL}{order.pk}/change/").content.decode()
 
@@ -223,7 +216,13 @@ def test_the_label_is_disclosed_to_the_merchant_and_recorded(clerk_x, orders):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     text = response.content.decode()
-    for needed in ("王小明", "13812348000", "浙江省杭州市西湖区文一西路969号5幢", "华为手机", order.number):
+    for needed in (
+        RECIPIENT["recipient_name"],
+        "13812348000",
+        "浙江省杭州市西湖区" + RECIPIENT["detail"],
+        "华为手机",
+        order.number,
+    ):
         assert needed in text
     record = DisclosureRecord.objects.get(target=f"orders.order:{order.pk}")
     assert (record.recipient, record.purpose, record.actor_id, record.subject_id) == (

@@ -14,7 +14,9 @@ from candor.cart.models import CartItem
 from candor.fulfillment.models import Shipment
 from candor.orders.errors import CartEmpty, IdempotencyKeyInvalid, OrderNotFound
 from candor.orders.models import Order, OrderLine, Purchase, SpecialDetails
-from candor.orders.tests.conftest import ID_NUMBER, RECIPIENT, Api, fill_cart, new_key, place, stock_of
+from candor.orders.tests.factories import ID_NUMBER, RECIPIENT, Api, fill_cart, new_key, place, stock_of
+from candor.privacy import taxonomy
+from candor.privacy.models import DisclosureRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -181,8 +183,8 @@ def test_list_filters_and_pages(api, client, alice, make_sku):
     client.force_login(alice)
     sku = make_sku(stock=50)
     for _n in range(11):
-        place(alice, method="cod", lines={sku.pk: 1})
-    pending = place(alice, method="alipay", lines={sku.pk: 1})
+        place(alice, payment_method="cod", lines={sku.pk: 1})
+    pending = place(alice, payment_method="alipay", lines={sku.pk: 1})
     everything = api.call("get", "/orders").json()
     assert everything["count"] == 12 and everything["pages"] == 2 and len(everything["items"]) == 10
     assert len(api.call("get", "/orders?page=2").json()["items"]) == 2
@@ -199,7 +201,7 @@ def test_list_filters_and_pages(api, client, alice, make_sku):
 
 def test_detail_shows_the_recipient_masked(api, client, alice, make_sku):
     client.force_login(alice)
-    purchase = place(alice, method="cod", lines={make_sku().pk: 1}, email="alice@example.com")
+    purchase = place(alice, payment_method="cod", lines={make_sku().pk: 1}, email="alice@example.com")
     order = purchase.orders.get()
     response = api.call("get", f"/orders/{order.number}")
     assert response.status_code == 200
@@ -216,7 +218,7 @@ def test_detail_shows_the_recipient_masked(api, client, alice, make_sku):
 def test_cancel_gives_the_stock_back(api, client, alice, make_sku):
     client.force_login(alice)
     sku = make_sku(stock=3)
-    order = place(alice, method="alipay", lines={sku.pk: 2}).orders.get()
+    order = place(alice, payment_method="alipay", lines={sku.pk: 2}).orders.get()
     assert stock_of(sku) == 1
     response = api.call("post", f"/orders/{order.number}/cancel")
     assert response.status_code == 200, response.content
@@ -226,9 +228,26 @@ def test_cancel_gives_the_stock_back(api, client, alice, make_sku):
     assert again.status_code == 409 and again.json()["code"] == "order_state"
 
 
+def test_cancelling_one_order_of_an_unpaid_purchase_cancels_the_purchase(
+    api, client, alice, make_sku, merchant_y
+):
+    """Issue #6: the purchase is paid for its total in one go, so none of it may stay to pay."""
+    a, b = make_sku(price_fen=10000), make_sku(merchant=merchant_y, price_fen=2000)
+    purchase = place(alice, payment_method="alipay", lines={a.pk: 1, b.pk: 1})
+    first, second = purchase.orders.order_by("id")
+    client.force_login(alice)
+    response = api.call("post", f"/orders/{first.number}/cancel")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled" and response.json()["cancelled_with"] == [second.number]
+    assert api.call("get", f"/orders/{second.number}").json()["status"] == "cancelled"
+    assert (stock_of(a), stock_of(b)) == (5, 5)
+    paying = api.call("post", f"/purchases/{purchase.number}/pay", {"method": "alipay"})
+    assert paying.status_code == 409 and not purchase.payments.exists()
+
+
 def test_ship_track_confirm_and_delete(api, client, alice, make_sku, staff_x):
     sku = make_sku()
-    order = place(alice, method="cod", lines={sku.pk: 1}).orders.get()
+    order = place(alice, payment_method="cod", lines={sku.pk: 1}).orders.get()
     client.force_login(staff_x)
     shipped = api.call("post", f"/merchant/orders/{order.number}/ship", {})
     assert shipped.status_code == 200, shipped.content
@@ -269,7 +288,7 @@ OTHERS = [
 @pytest.mark.parametrize("status", ["pending", "shipped", "completed"])
 def test_someone_elses_order_is_not_found(api, client, alice, bob, make_sku, method, path, data, status):
     sku = make_sku()
-    purchase = place(alice, method="alipay" if status == "pending" else "cod", lines={sku.pk: 1})
+    purchase = place(alice, payment_method="alipay" if status == "pending" else "cod", lines={sku.pk: 1})
     order = purchase.orders.get()
     if status != "pending":
         Order.objects.filter(pk=order.pk).update(status=status)
@@ -287,8 +306,8 @@ def test_someone_elses_order_is_not_found(api, client, alice, bob, make_sku, met
 
 
 def test_merchant_staff_see_only_their_orders_masked(api, client, alice, bob, make_sku, merchant_y, staff_x):
-    ours = place(alice, lines={make_sku().pk: 1}, note="下午送").orders.get()
-    theirs = place(bob, lines={make_sku(merchant=merchant_y).pk: 1}).orders.get()
+    ours = place(alice, lines={make_sku().pk: 1}, note="下午送", payment_method="cod").orders.get()
+    theirs = place(bob, lines={make_sku(merchant=merchant_y).pk: 1}, payment_method="cod").orders.get()
     client.force_login(staff_x)
     listed = api.call("get", "/merchant/orders").json()
     assert [item["number"] for item in listed["items"]] == [ours.number]
@@ -296,15 +315,55 @@ def test_merchant_staff_see_only_their_orders_masked(api, client, alice, bob, ma
     assert detail.status_code == 200
     body = detail.json()
     assert body["recipient"]["mobile"] == "138****8000" and body["recipient"]["name"] == "张*"
-    assert body["note"] == "下午送" and body["lines"][0]["quantity"] == 1
-    assert "13812348000" not in detail.content.decode()
+    assert body["note"] == "下******" and body["lines"][0]["quantity"] == 1  # the label shows it
+    assert "13812348000" not in detail.content.decode() and "下午送" not in detail.content.decode()
     assert api.call("get", f"/merchant/orders/{theirs.number}").status_code == 404
     assert api.call("get", "/merchant/orders?status=to_ship").json()["count"] == 1
     assert api.call("get", "/merchant/orders?status=nope").status_code == 400
 
 
+def test_merchant_views_mask_the_note_and_warehouse_and_the_label_discloses_them(
+    api, client, alice, make_sku, staff_x
+):
+    ours = place(
+        alice, lines={make_sku().pk: 1}, note="放门卫室", warehouse_name="华东一号仓", payment_method="cod"
+    ).orders.get()
+    client.force_login(staff_x)
+    listed = api.call("get", "/merchant/orders").content.decode()
+    detail = api.call("get", f"/merchant/orders/{ours.number}").content.decode()
+    for text in (listed, detail):
+        assert "放门卫室" not in text and "华东一号仓" not in text
+    assert not DisclosureRecord.objects.exists()  # reading the list discloses nothing
+
+    label = api.call("post", f"/merchant/orders/{ours.number}/label")
+    assert label.status_code == 200, label.content
+    body = label.json()
+    assert (body["note"], body["warehouse_name"], body["recipient_phone"]) == (
+        "放门卫室",
+        "华东一号仓",
+        "13812348000",
+    )
+    (record,) = DisclosureRecord.objects.all()
+    assert (record.recipient, record.actor_id) == (taxonomy.MERCHANT.code, staff_x.pk)
+    assert "note" in record.fields and "warehouse_name" in record.fields
+
+
+def test_merchant_staff_without_the_ship_permission_can_neither_ship_nor_print(
+    api, client, alice, make_sku, staff_x
+):
+    order = place(alice, lines={make_sku().pk: 1}, payment_method="cod").orders.get()
+    staff_x.user_permissions.clear()
+    client.force_login(staff_x)
+    for path in (f"/merchant/orders/{order.number}/ship", f"/merchant/orders/{order.number}/label"):
+        response = api.call("post", path, {})
+        assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    order.refresh_from_db()
+    assert order.status == "to_ship" and not Shipment.objects.exists()
+    assert not DisclosureRecord.objects.exists()
+
+
 def test_merchant_cannot_ship_another_merchants_order(api, client, alice, make_sku, merchant_y, staff_x):
-    theirs = place(alice, lines={make_sku(merchant=merchant_y).pk: 1}).orders.get()
+    theirs = place(alice, lines={make_sku(merchant=merchant_y).pk: 1}, payment_method="cod").orders.get()
     client.force_login(staff_x)
     response = api.call("post", f"/merchant/orders/{theirs.number}/ship", {})
     assert response.status_code == 404 and response.json()["code"] == "order_not_found"
@@ -313,7 +372,7 @@ def test_merchant_cannot_ship_another_merchants_order(api, client, alice, make_s
 
 
 def test_a_buyer_is_no_merchant(api, client, alice, make_sku):
-    order = place(alice, lines={make_sku().pk: 1}).orders.get()
+    order = place(alice, lines={make_sku().pk: 1}, payment_method="cod").orders.get()
     client.force_login(alice)
     assert api.call("get", "/merchant/orders").json()["count"] == 0
     assert api.call("get", f"/merchant/orders/{order.number}").status_code == 404
@@ -330,7 +389,7 @@ def test_pay_online_then_cancel_refunds(api, client, alice, make_sku):
 
     client.force_login(alice)
     sku = make_sku(stock=2)
-    purchase = place(alice, method="alipay", lines={sku.pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={sku.pk: 1})
     order = purchase.orders.get()
     start = api.call("post", f"/purchases/{purchase.number}/pay", {"method": "alipay"})
     assert start.status_code == 200, start.content
@@ -350,8 +409,8 @@ def test_pay_online_then_cancel_refunds(api, client, alice, make_sku):
 
 def test_pay_refusals(api, client, alice, make_sku):
     client.force_login(alice)
-    online = place(alice, method="alipay", lines={make_sku().pk: 1})
-    cod = place(alice, method="cod", lines={make_sku().pk: 1})
+    online = place(alice, payment_method="alipay", lines={make_sku().pk: 1})
+    cod = place(alice, payment_method="cod", lines={make_sku().pk: 1})
     unknown = api.call("post", f"/purchases/{online.number}/pay", {"method": "cash"}, lang="zh-hans")
     assert unknown.status_code == 400 and unknown.json()["code"] == "payment_method_invalid"
     assert api.call("post", f"/purchases/{cod.number}/pay", {"method": "alipay"}).status_code == 409

@@ -85,7 +85,7 @@ def test_the_recipient_is_copied_from_the_saved_address(member):
     order = f.only_order(f.buy(member, f.make_sku()))
     order = Order.objects.get(pk=order.pk)
     assert (order.recipient_name, order.recipient_phone, order.address_detail) == (
-        f.RECIPIENT["recipient_name"], "13912345678", f.RECIPIENT["detail"],
+        f.RECIPIENT["recipient_name"], f.RECIPIENT["mobile"], f.RECIPIENT["detail"],
     )  # fmt: skip
     assert (order.province, order.city, order.district) == ("浙江省", "杭州市", "西湖区")
 

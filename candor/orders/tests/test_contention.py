@@ -33,19 +33,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from candor.orders.tests import live
+from candor.orders.tests.factories import RECIPIENT
 
 STOCK = 200
 ATTEMPTS = 1_000
 THREADS = 48
 BUYERS = 40
-RECIPIENT = {
-    "recipient_name": "张三",
-    "mobile": "13800138000",
-    "province": "上海市",
-    "city": "上海市",
-    "district": "浦东新区",
-    "detail": "世纪大道100号",
-}
 UNLIMITED = str(10**9)
 BUSY_RETRIES = 30
 

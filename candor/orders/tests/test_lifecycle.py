@@ -90,18 +90,40 @@ def test_timeout_then_cancel_returns_the_stock_once():
     assert f.stock_of(sku) == 10
 
 
-@db
-def test_cancelling_one_order_of_a_purchase_keeps_the_other_and_its_reservation():
-    buyer = f.make_member()
+def two_merchants(buyer):
     a, b = f.make_sku(stock=10), f.make_sku(stock=10)
     f.add_to_cart(buyer, a, 2)
     f.add_to_cart(buyer, b, 3)
     purchase = f.place(buyer)
-    order_a = purchase.orders.get(merchant=a.product.merchant)
+    return purchase, (purchase.orders.get(merchant=a.product.merchant), a), (
+        purchase.orders.get(merchant=b.product.merchant), b,
+    )  # fmt: skip
+
+
+@db
+def test_cancelling_one_order_of_an_unpaid_purchase_cancels_the_whole_purchase():
+    """Changed on purpose (issue #6 review): the purchase is paid in one go for its total, so
+    no order of it may stay to be charged for the one cancelled."""
+    buyer = f.make_member()
+    purchase, (order_a, a), (order_b, b) = two_merchants(buyer)
+    services.order_cancel(order_id=order_a.pk, actor_id=buyer.pk, reason="buyer")
+    assert (f.stock_of(a), f.stock_of(b)) == (10, 10)
+    assert Purchase.objects.get(pk=purchase.pk).status == Purchase.Status.CLOSED
+    assert {fresh(order_a).status, fresh(order_b).status} == {Order.Status.CANCELLED}
+    assert services.cancelled_together(fresh(order_a)) == [order_b.number]
+    assert services.purchases_expire(now=timezone.now() + timedelta(days=30)) == 0
+
+
+@db
+def test_cancelling_one_order_of_a_paid_purchase_keeps_the_other_and_its_reservation():
+    buyer = f.make_member()
+    purchase, (order_a, a), (order_b, b) = two_merchants(buyer)
+    paid(purchase)
     services.order_cancel(order_id=order_a.pk, actor_id=buyer.pk, reason="buyer")
     assert (f.stock_of(a), f.stock_of(b)) == (10, 7)
-    assert Purchase.objects.get(pk=purchase.pk).status == Purchase.Status.PENDING
-    assert purchase.orders.get(merchant=b.product.merchant).status == Order.Status.PENDING_PAYMENT
+    assert Purchase.objects.get(pk=purchase.pk).status == Purchase.Status.PAID
+    assert fresh(order_b).status == Order.Status.TO_SHIP
+    assert services.cancelled_together(fresh(order_a)) == []
 
 
 @db

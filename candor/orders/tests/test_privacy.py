@@ -47,7 +47,12 @@ def completed_order(buyer, **form) -> Order:
 
 def full_form(**extra) -> dict:
     return {
-        "recipient": {**f.RECIPIENT, "landline": "0571-88886666"},
+        "recipient": {
+            **f.RECIPIENT,
+            "recipient_name": "李四",
+            "mobile": "13912345678",
+            "landline": "0571-88886666",
+        },
         "email": "li.si@example.com",
         "note": "请放门卫室",
         "invoice_title": "李四",
@@ -255,3 +260,13 @@ def test_an_open_order_of_an_erased_buyer_is_not_swept():
     retention.sweep(now=timezone.now() + timedelta(days=5 * 366))
     raw = Order.objects.filter(pk=order.pk).values("recipient_name").get()
     assert isinstance(raw["recipient_name"], Sealed)
+
+
+def test_payment_method_and_time_are_declared_alike_on_the_purchase_and_its_orders():
+    """Issue #6: the order copies them from the purchase, which declares them personal."""
+    from candor.privacy import datamap
+
+    purchase, order = datamap.declaration_for(Purchase), datamap.declaration_for(Order)
+    for name in ("payment_method", "paid_at"):
+        assert order.fields[name] == purchase.fields[name]
+        assert name not in order.not_personal

@@ -16,7 +16,7 @@ from candor.cart.models import CartItem
 from candor.fulfillment.services import shipment_create
 from candor.orders.errors import CartEmpty
 from candor.orders.models import Order, Purchase, SpecialDetails
-from candor.orders.tests.conftest import IMEI, RECIPIENT, fill_cart, place, stock_of
+from candor.orders.tests.factories import IMEI, RECIPIENT, fill_cart, place, stock_of
 
 pytestmark = pytest.mark.django_db
 
@@ -194,8 +194,8 @@ def test_my_orders_tabs_and_pages(client, alice, make_sku):
     client.force_login(alice)
     sku = make_sku(stock=50)
     for _n in range(10):
-        place(alice, lines={sku.pk: 1})
-    pending = place(alice, method="alipay", lines={sku.pk: 1}).orders.get()
+        place(alice, lines={sku.pk: 1}, payment_method="cod")
+    pending = place(alice, payment_method="alipay", lines={sku.pk: 1}).orders.get()
     first = client.get(reverse("orders:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert first.count('data-testid="order-card"') == 10 and 'data-testid="page-next"' in first
     second = client.get(reverse("orders:list") + "?page=2").content.decode()
@@ -210,7 +210,7 @@ def test_my_orders_tabs_and_pages(client, alice, make_sku):
 
 def test_an_orders_page_is_masked_and_offers_its_steps(client, alice, make_sku):
     client.force_login(alice)
-    order = place(alice, lines={make_sku().pk: 1}).orders.get()
+    order = place(alice, lines={make_sku().pk: 1}, payment_method="cod").orders.get()
     page = client.get(
         reverse("orders:detail", args=[order.number]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -237,7 +237,7 @@ def test_an_orders_page_is_masked_and_offers_its_steps(client, alice, make_sku):
 def test_tracking_refresh_and_confirm_receipt(client, alice, make_sku):
     from candor.integrations.carrier import simulator
 
-    order = place(alice, lines={make_sku().pk: 1}).orders.get()
+    order = place(alice, lines={make_sku().pk: 1}, payment_method="cod").orders.get()
     shipment = shipment_create(order=order, actor_id=None)
     client.force_login(alice)
     detail = reverse("orders:detail", args=[order.number])
@@ -253,7 +253,7 @@ def test_tracking_refresh_and_confirm_receipt(client, alice, make_sku):
 @pytest.mark.parametrize("name", ["detail", "cancel", "confirm", "delete", "tracking_refresh"])
 def test_someone_elses_order_is_a_404(client, alice, bob, make_sku, name):
     sku = make_sku()
-    order = place(alice, lines={sku.pk: 1}).orders.get()
+    order = place(alice, lines={sku.pk: 1}, payment_method="cod").orders.get()
     if name in ("confirm", "tracking_refresh"):
         Order.objects.filter(pk=order.pk).update(status="shipped")
     if name == "delete":
@@ -267,3 +267,19 @@ def test_someone_elses_order_is_a_404(client, alice, bob, make_sku, name):
     order.refresh_from_db()
     assert (order.status, order.buyer_deleted_at, order.completed_at, order.cancelled_at) == before
     assert stock_of(sku) == 4
+
+
+def test_cancelling_one_order_of_an_unpaid_purchase_says_the_others_went_too(
+    client, alice, make_sku, merchant_y
+):
+    purchase = place(
+        alice, payment_method="alipay", lines={make_sku().pk: 1, make_sku(merchant=merchant_y).pk: 2}
+    )
+    first, second = purchase.orders.order_by("id")
+    client.force_login(alice)
+    page = client.post(
+        reverse("orders:cancel", args=[first.number]), HTTP_ACCEPT_LANGUAGE="en", follow=True
+    ).content.decode()
+    assert "its other orders were cancelled too" in page and second.number in page
+    assert set(purchase.orders.values_list("status", flat=True)) == {"cancelled"}
+    assert Purchase.objects.get(pk=purchase.pk).status == Purchase.Status.CLOSED

@@ -19,6 +19,7 @@ from candor.catalog.models import Category, Merchant, Product, Sku, Stock
 from candor.integrations.payment import simulator
 from candor.orders.checkout import CheckoutForm, ClientSignals, purchase_place
 from candor.orders.models import Order, Purchase
+from candor.orders.tests.factories import RECIPIENT
 from candor.payments import services
 from candor.payments.models import PaymentNotice, Refund, RemittanceSlip
 from candor.privacy.models import AuditEvent
@@ -33,10 +34,6 @@ NOTICES = "/admin/payments/paymentnotice/"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
-RECIPIENT = {
-    "recipient_name": "李四", "mobile": "13912345678", "province": "上海市", "city": "上海市",
-    "district": "浦东新区", "detail": "世纪大道100号",
-}  # fmt: skip
 _keys = itertools.count(1)
 
 

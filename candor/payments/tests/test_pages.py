@@ -14,7 +14,8 @@ from candor.integrations.payment.base import PayStart
 from candor.orders.models import Purchase
 
 # The order tests' catalog fixtures, used here by name (hence F811 for the test arguments).
-from candor.orders.tests.conftest import _keys, category, make_sku, merchant_x, place  # noqa: F401
+from candor.orders.tests.conftest import _keys, category, make_sku, merchant_x  # noqa: F401
+from candor.orders.tests.factories import place
 from candor.payments import pages, services
 from candor.payments.models import Payment, RemittanceSlip
 
@@ -25,7 +26,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def test_pay_by_redirect(client, alice, make_sku):
     client.force_login(alice)
-    purchase = place(alice, method="alipay", lines={make_sku(price_fen=12345).pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={make_sku(price_fen=12345).pk: 1})
     url = reverse("payments:pay", args=[purchase.number])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "¥123.45" in page and 'data-testid="pay-method-unionpay"' in page
@@ -36,7 +37,7 @@ def test_pay_by_redirect(client, alice, make_sku):
 
 def test_pay_by_a_form_that_posts_itself(client, alice, make_sku):
     client.force_login(alice)
-    purchase = place(alice, method="alipay", lines={make_sku().pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={make_sku().pk: 1})
     response = client.post(reverse("payments:pay", args=[purchase.number]), {"method": "unionpay"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -49,7 +50,7 @@ def test_pay_by_a_form_that_posts_itself(client, alice, make_sku):
 
 def test_a_real_institution_is_allowed_as_the_forms_target(client, alice, make_sku, monkeypatch):
     client.force_login(alice)
-    purchase = place(alice, method="alipay", lines={make_sku().pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={make_sku().pk: 1})
     monkeypatch.setattr(
         services, "payment_start",
         lambda **kwargs: PayStart("https://openapi.alipay.com/gateway.do?x=1", "GET", {}),
@@ -63,7 +64,7 @@ def test_wechat_pay_shows_a_qr_code_and_the_simulators_page(client, alice, make_
     from candor.integrations.payment.models import SimTrade
 
     client.force_login(alice)
-    purchase = place(alice, method="alipay", lines={make_sku(price_fen=12345).pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={make_sku(price_fen=12345).pk: 1})
     response = client.post(
         reverse("payments:pay", args=[purchase.number]), {"method": "wechatpay"}, HTTP_ACCEPT_LANGUAGE="en"
     )
@@ -88,7 +89,7 @@ def test_the_qr_code_is_wechats_code_and_a_real_institution_gets_no_simulator_li
     client, alice, make_sku, monkeypatch
 ):
     client.force_login(alice)
-    purchase = place(alice, method="wechatpay", lines={make_sku().pk: 1})
+    purchase = place(alice, payment_method="wechatpay", lines={make_sku().pk: 1})
     code = "weixin://wxpay/bizpayurl?pr=p4lpSuKzz"
     monkeypatch.setattr(services, "payment_start", lambda **kwargs: PayStart("", "QR", {}, qr=code))
     html = client.post(reverse("payments:pay", args=[purchase.number]), {"method": "wechatpay"}).content
@@ -103,7 +104,7 @@ def test_the_api_answers_the_qr_code(api_client, client, alice, make_sku):
     from candor.integrations.payment.models import SimTrade
 
     client.force_login(alice)
-    purchase = place(alice, method="wechatpay", lines={make_sku().pk: 1})
+    purchase = place(alice, payment_method="wechatpay", lines={make_sku().pk: 1})
     answer = api_client.call("post", f"/purchases/{purchase.number}/pay", {"method": "wechatpay"})
     assert answer.status_code == 200, answer.content
     token = SimTrade.objects.get(out_trade_no=purchase.number).token
@@ -118,7 +119,7 @@ def test_the_api_answers_the_qr_code(api_client, client, alice, make_sku):
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])
 def test_an_unknown_method_is_refused_on_the_page(client, alice, make_sku, lang):
     client.force_login(alice)
-    purchase = place(alice, method="alipay", lines={make_sku().pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={make_sku().pk: 1})
     response = client.post(
         reverse("payments:pay", args=[purchase.number]), {"method": "cash"}, HTTP_ACCEPT_LANGUAGE=lang
     )
@@ -130,11 +131,13 @@ def test_an_unknown_method_is_refused_on_the_page(client, alice, make_sku, lang)
 
 def test_other_payment_methods_have_their_own_pages(client, alice, make_sku):
     client.force_login(alice)
-    cod = place(alice, method="cod", lines={make_sku().pk: 1})
+    cod = place(alice, payment_method="cod", lines={make_sku().pk: 1})
     page = client.get(reverse("payments:pay", args=[cod.number]))
     assert 'data-testid="pay-form"' not in page.content.decode()
     assert client.post(reverse("payments:pay", args=[cod.number]), {"method": "alipay"}).status_code == 409
-    remit = place(alice, method="remittance", lines={make_sku().pk: 1}, invoice_title="坦诚科技有限公司")
+    remit = place(
+        alice, payment_method="remittance", lines={make_sku().pk: 1}, invoice_title="坦诚科技有限公司"
+    )
     assert client.get(reverse("payments:pay", args=[remit.number]))["Location"] == reverse(
         "payments:remittance", args=[remit.number]
     )
@@ -144,7 +147,7 @@ def test_the_return_page_believes_only_the_notification(client, alice, make_sku)
     from candor.integrations.payment import simulator
 
     client.force_login(alice)
-    purchase = place(alice, method="alipay", lines={make_sku().pk: 1})
+    purchase = place(alice, payment_method="alipay", lines={make_sku().pk: 1})
     start = client.post(reverse("payments:pay", args=[purchase.number]), {"method": "alipay"})
     client.get(start["Location"])  # the browser opens the institution's page
     url = reverse("payments:return", args=[purchase.number])
@@ -163,7 +166,9 @@ def test_the_return_page_believes_only_the_notification(client, alice, make_sku)
 
 def test_remittance_upload(client, alice, make_sku):
     client.force_login(alice)
-    purchase = place(alice, method="remittance", lines={make_sku().pk: 1}, invoice_title="坦诚科技有限公司")
+    purchase = place(
+        alice, payment_method="remittance", lines={make_sku().pk: 1}, invoice_title="坦诚科技有限公司"
+    )
     url = reverse("payments:remittance", args=[purchase.number])
     assert 'data-testid="remittance-form"' in client.get(url).content.decode()
 
@@ -192,7 +197,7 @@ def _file(name: str, content: bytes, content_type: str):
 @pytest.mark.parametrize("name", ["pay", "return", "remittance"])
 def test_someone_elses_purchase_is_a_404(client, alice, bob, make_sku, name):
     method = "remittance" if name == "remittance" else "alipay"
-    purchase = place(alice, method=method, lines={make_sku().pk: 1}, invoice_title="坦诚科技有限公司")
+    purchase = place(alice, payment_method=method, lines={make_sku().pk: 1}, invoice_title="坦诚科技有限公司")
     client.force_login(bob)
     url = reverse(f"payments:{name}", args=[purchase.number])
     assert client.get(url).status_code == 404

@@ -16,6 +16,8 @@ class ConsentRecord(AppendOnlyModel):
         CUSTOMER_SERVICE = "customer_service", _("customer service")
         GUARDIAN = "guardian", _("guardian")
         SYSTEM = "system", _("system")
+        PRIVACY_CENTRE = "privacy_centre", _("privacy centre")
+        COOKIE_BANNER = "cookie_banner", _("cookie banner")
 
     subject_id = models.BigIntegerField(_("subject"))
     purpose = models.CharField(_("purpose"), max_length=64)

@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 # restricted to permissions whose app exists, as the sync does.
 # fmt: off
 EXPECTED = {
-    "customer_service": {PERMISSION, "accounts.view_user", "accounts.view_profile", "addresses.view_address"},
+    "customer_service": {
+        PERMISSION, "accounts.view_user", "accounts.view_profile", "addresses.view_address",
+        "service.view_rightsrequest", "service.view_requestevent", "service.change_rightsrequest",
+        "service.verify_identity",
+    },
     "merchant_staff": {
         "catalog.view_product", "catalog.add_product", "catalog.change_product", "catalog.delete_product",
         "catalog.view_sku", "catalog.add_sku", "catalog.change_sku", "catalog.delete_sku",
@@ -28,7 +32,7 @@ EXPECTED = {
     },
     "finance": {
         PERMISSION, "orders.view_purchase", "orders.view_order", "payments.add_refund",
-        "payments.change_remittanceslip", "payments.view_payment", "payments.view_paymentnotice",
+        "payments.change_refund", "payments.change_remittanceslip", "payments.view_payment", "payments.view_paymentnotice",
         "payments.view_refund", "payments.view_remittanceslip",
     },
     "privacy_officer": {
@@ -40,6 +44,14 @@ EXPECTED = {
         "identity.view_guardianship", "devices.view_deviceevent", "account.view_emailaddress",
         "socialaccount.view_socialaccount", "otp_totp.view_totpdevice",
         "axes.view_accessattempt", "axes.view_accessfailurelog", "axes.view_accesslog",
+        "service.view_rightsrequest", "service.view_requestevent", "service.change_rightsrequest",
+        "service.verify_identity", "service.act_on_request",
+        "accounts.view_cancellation", "accounts.change_cancellation",
+        "announcements.view_policydraft", "announcements.add_policydraft",
+        "announcements.change_policydraft", "announcements.delete_policydraft",
+        "announcements.view_incident", "announcements.add_incident", "announcements.change_incident",
+        "announcements.view_incidentaffected", "announcements.view_noticerun",
+        "announcements.view_shutdownnotice", "announcements.add_shutdownnotice",
     },
     "administrator": {
         "accounts.view_user", "accounts.add_user", "accounts.change_user", "auth.view_group",

@@ -144,9 +144,19 @@ def test_a_certificate_from_the_chain_must_still_name_unionpay(browser, stranger
 
 
 def test_a_refund_notice_is_not_taken_for_a_payment(browser):
+    """Changed on purpose (issue #6 review): a verified refund notice is read as what it is —
+    a ``RefundNotice`` naming the refund number — instead of being rejected as a forgery (which
+    made UnionPay send it again for ever). Another transaction type is still rejected."""
     headers, params = _notice(browser)
-    refund_notice = simulator.unionpay_signed({**params, "txnType": "04"})
-    assert _rejected(headers, refund_notice) == "not a payment notice"
+    refund_notice = simulator.unionpay_signed(
+        {**params, "txnType": "04", "txnSubType": "00", "orderId": "R2026120600000001", "txnAmt": "345"}
+    )
+    notice = gateway("unionpay").verify_notice(headers=headers, body=form_body(refund_notice))
+    assert isinstance(notice, unionpay.RefundNotice)
+    assert (notice.out_trade_no, notice.amount_fen, notice.paid) == ("R2026120600000001", 345, True)
+    assert _rejected(headers, simulator.unionpay_signed({**params, "txnType": "31"})) == (
+        "not a payment or refund notice"
+    )
 
 
 def test_refund_works_and_above_the_paid_amount_is_refused(browser):
