@@ -42,6 +42,14 @@ OPEN_PREFIXES: tuple[str, ...] = (
     "api:privacy_sharing_list",
     "api:openapi-view",
     "admin:index",  # staff must be able to work on the policy itself
+    # A person who has not accepted a new version can still see, download and delete their data,
+    # switch consents off, ask, complain, cancel the account and refuse cookies (#7).
+    "centre:home",
+    "mydata:home",
+    "service:list",
+    "cookies:list",
+    "accounts:cancel",
+    "inbox:list",
 )
 
 

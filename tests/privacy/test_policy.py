@@ -445,6 +445,20 @@ def test_open_paths_are_data_driven(client, user, monkeypatch):
     assert client.get("/me/").status_code == 302
 
 
+def test_a_person_who_has_not_accepted_can_still_exercise_their_rights(client, user):
+    """Rights are not conditional on accepting a new version: the privacy centre, my data and
+    its download, requests, cookie choices, messages and cancelling stay open; shopping does not."""
+    from candor.privacy import middleware
+
+    middleware._allowed_prefixes.cache_clear()
+    publish("1.0")
+    client.force_login(user)
+    for path in ("/me/privacy/", "/me/data/", "/me/data/export/", "/me/requests/", "/cookies/",
+                 "/accounts/cancel/", "/me/messages/"):  # fmt: skip
+        assert client.get(path).status_code == 200, path
+    assert client.get("/orders/").status_code == 302
+
+
 # --- Every sentence is true of the code today ----------------------------------------------------
 # Features the policy once promised before they existed; the privacy centre's issue adds its own
 # sentences when it lands.
