@@ -12,8 +12,12 @@ from playwright.sync_api import expect
 
 from candor.accounts.models import User
 from candor.centre import services
+from candor.centre.tests import conftest as centre_fixtures
 from candor.privacy import consent, taxonomy
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
+
+# The centre's catalog fixtures, shared with its own tests.
+shop = centre_fixtures.shop
+viewed = centre_fixtures.viewed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +25,7 @@ PASSWORD = "Correct-horse-42"
 HANGZHOU = {"latitude": 30.2741, "longitude": 120.1551}
 
 
-def _login(page, username: str) -> User:  # noqa: F811 (the fixture's name)
+def _login(page, username: str) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD)
     page.goto("/login/")
     page.fill("#id_username", username)
@@ -31,7 +35,7 @@ def _login(page, username: str) -> User:  # noqa: F811 (the fixture's name)
     return user
 
 
-def _region_answer(page) -> tuple[int, str]:  # noqa: F811
+def _region_answer(page) -> tuple[int, str]:
     """Call the region API with the browser's session and the form's CSRF token (outside the
     page, so an expected refusal is not a console error)."""
     token = page.input_value("input[name=csrfmiddlewaretoken]")
@@ -43,7 +47,7 @@ def _region_answer(page) -> tuple[int, str]:  # noqa: F811
     return response.status, response.json()["code"]
 
 
-def test_location_asks_first_fills_the_region_and_stops_when_revoked(page, live_server):  # noqa: F811
+def test_location_asks_first_fills_the_region_and_stops_when_revoked(page, live_server):
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation(HANGZHOU)
     alice = _login(page, "alice")
@@ -68,7 +72,7 @@ def test_location_asks_first_fills_the_region_and_stops_when_revoked(page, live_
     assert _region_answer(page) == (403, "consent_required")  # not a CSRF refusal: the consent's
 
 
-def test_not_now_is_not_asked_again(page, live_server):  # noqa: F811
+def test_not_now_is_not_asked_again(page, live_server):
     page.context.grant_permissions(["geolocation"], origin=live_server.url)
     page.context.set_geolocation(HANGZHOU)
     bob = _login(page, "bob")
@@ -83,7 +87,7 @@ def test_not_now_is_not_asked_again(page, live_server):  # noqa: F811
     assert consent.latest(bob.pk, taxonomy.LOCATION_FEATURES).granted is False
 
 
-def test_switching_personalization_off_shows_non_personalized_lists_at_once(page, shop, viewed):  # noqa: F811
+def test_switching_personalization_off_shows_non_personalized_lists_at_once(page, shop, viewed):
     carol = _login(page, "carol")
     services.consent_switch(user=carol, purpose=taxonomy.PERSONALIZATION, on=True)
     viewed(carol, shop.products["tea"])
