@@ -10,9 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
+from candor.privacy import audit_verify, docfiles
 from candor.privacy.admin_mixins import ModelAdmin
 from candor.privacy.models import (
     AuditEvent,
@@ -38,9 +43,33 @@ class ReadOnlyAdmin(ModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "action", "actor_id", "subject_id", "target", "purpose")
-    list_filter = ("action",)
+    list_filter = ("action", "purpose")
     search_fields = ("=subject_id", "=actor_id", "target")
     date_hierarchy = "at"
+    change_list_template = "privacy/admin/auditevent_changelist.html"
+
+    def get_urls(self) -> list[Any]:
+        urls = [
+            path("verify/", self.admin_site.admin_view(self.verify_view), name="privacy_auditevent_verify"),
+            path("datamap/", self.admin_site.admin_view(self.datamap_view), name="privacy_datamap"),
+        ]
+        return urls + super().get_urls()
+
+    def verify_view(self, request: HttpRequest) -> HttpResponse:
+        """The same check as ``candor audit verify``: the whole chain, the first damage named."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        result = audit_verify.verify()
+        context = {**self.admin_site.each_context(request), "title": _("Audit log check"), "result": result}
+        return TemplateResponse(request, "privacy/admin/audit_verify.html", context)
+
+    def datamap_view(self, request: HttpRequest) -> HttpResponse:
+        """The generated data map: every declaration as the core reads it (docs/privacy/datamap.md)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        text = docfiles.datamap_markdown(docfiles.candor_declarations())
+        context = {**self.admin_site.each_context(request), "title": _("Data map"), "text": text}
+        return TemplateResponse(request, "privacy/admin/datamap.html", context)
 
 
 @admin.register(ConsentRecord)
