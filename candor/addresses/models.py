@@ -14,13 +14,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from candor.privacy.crypto import EncryptedField
 
 
 class Address(models.Model):
     class Label(models.TextChoices):
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("address label", "Home")
         COMPANY = "company", _("Company")
 
     user = models.ForeignKey(

@@ -1,20 +1,20 @@
 """Sending one announcement to many members, in chunks, with its progress on the ``NoticeRun``.
 
-Each chunk is one transaction: the inbox rows (``inbox.message_broadcast``, written in the
-member's own language, e-mailed after commit to a verified address), the text messages, and the
-run's counters. A text message is a hand-over to the SMS gateway, so it goes through
-``disclosure.disclose`` (recorded) in a savepoint of its own: when the gateway refuses, that one
-message and its disclosure record are rolled back and counted as not sent, and the rest go on.
+Each member is told in a small transaction of their own: the inbox message (in the member's own
+language, e-mailed after commit to a verified address), the mark that they were told, and, for a
+text message — a hand-over to the SMS gateway — its ``disclosure.disclose`` record. The text goes
+to the gateway only after that commit, outside any transaction (``_Sender``): nothing that fails
+later can roll back the record of a text that went out. When the gateway refuses, the text is
+counted as not sent (the gateway did receive the request, so its record stays) and the rest go on.
 
 A run can be resumed where it stopped: an incident's run works through the affected members not
 yet notified; a broadcast through accounts opened before the run, after the last one it reached
-(``cursor``), so nobody is told twice. Members who register later accepted the policy in force
-then and see any shutdown notice on every page.
+(``cursor``, moved member by member), so nobody is told — or texted — twice. Members who
+register later accepted the policy in force then and see any shutdown notice on every page.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -114,66 +114,85 @@ def shutdown_text(notice: ShutdownNotice) -> tuple[str, str, str]:
 
 
 class _Sender:
-    """The counters of one chunk, and the text messages it sends."""
+    """Tells members one by one, and keeps the run's counters.
 
-    def __init__(self, kind: str, sms: SmsGateway | None) -> None:
-        self.kind, self.sms = kind, sms
-        self.emailed = self.texted = self.text_failures = 0
+    Each member is one small transaction: their inbox message (the e-mail after commit), the
+    record that they were told (``notified_at``, or the run's ``cursor``) and, when they get a
+    text, its hand-over row and disclosure record. The text itself goes to the gateway after
+    that commit, outside any transaction: a failure later on can no longer roll back the record
+    of a text that went out, and a resumed run never texts the same person twice. (The price: a
+    crash between the commit and the send leaves one member marked and not texted; they still
+    have the inbox message and the e-mail.)"""
 
-    def broadcast(self, users: list[Any], compose: Compose) -> set[int]:
-        """The inbox message to each user in their language (and the e-mail, after commit);
-        returns the users with a verified address, whom the e-mail reaches."""
-        by_language: dict[str, list[int]] = defaultdict(list)
-        for user in users:
-            by_language[user.language or "zh-hans"].append(user.pk)
-        for language, ids in by_language.items():
+    def __init__(self, run: NoticeRun, sms: SmsGateway | None, compose: Compose) -> None:
+        self.run, self.sms, self.compose = run, sms, compose
+        self.texts: dict[str, tuple[str, str, str]] = {}
+
+    def _text(self, language: str) -> tuple[str, str, str]:
+        if language not in self.texts:
             with translation.override(language):
-                title, body, link = compose()
-            inbox.message_broadcast(
-                user_ids=ids, kind=self.kind, title=title, body=body, link=link, email=True
-            )
-        mailed = EmailAddress.objects.filter(user_id__in=[u.pk for u in users], verified=True, primary=True)
-        found = set(mailed.values_list("user_id", flat=True))
-        self.emailed += len(found)
-        return found
+                self.texts[language] = self.compose()
+        return self.texts[language]
 
-    def text(self, row: SmsHandOver, user: Any, purpose: Purpose) -> str:
-        """Send the notice template to the user's own mobile; the receipt, or "" if none went."""
+    def _phone(self, user: Any) -> str:
+        """The member's mobile, normalized; "" (counted as a failure) when it cannot be read."""
         if self.sms is None:
             return ""
         try:
             stored = user.phone
-            phone = normalize_cn_mobile(stored) if stored else ""
+            return normalize_cn_mobile(stored) if stored else ""
         except (InvalidPhone, DecryptionError, RestrictedData, SubjectErased):
             # A number that cannot be read or texted must not stop the others' notices.
-            self.text_failures += 1
+            self._count(text_failures=1)
             return ""
-        if not phone:
-            return ""
-        try:
-            with transaction.atomic():
-                if isinstance(row, SmsNotice) and row.pk is None:
-                    row.save()
-                outgoing = row.outgoing(phone=phone, topic=SMS_TOPICS[self.kind])
-                payload = disclosure.disclose(taxonomy.SMS_GATEWAY, outgoing, purpose)
-                receipt = self.sms.send(
-                    phone=payload["phone"], template=NOTICE_TEMPLATE, params=payload["message"]
-                )
+
+    def _count(self, **fields: int) -> None:
+        NoticeRun.objects.filter(pk=self.run.pk).update(**{k: F(k) + v for k, v in fields.items()})
+
+    def tell(
+        self, user: Any, *, mailed: bool, claim: Callable[[], SmsHandOver | None], purpose: Purpose
+    ) -> SmsHandOver | None:
+        """Tell one member; ``claim`` (run inside the member's transaction) marks them as told and
+        returns the hand-over row for their text, or None when another worker told them already."""
+        phone = self._phone(user)
+        with transaction.atomic():
+            row = claim()
+            if row is None:
+                return None
+            title, body, link = self._text(user.language or "zh-hans")
+            inbox.message_send(
+                user_id=user.pk, kind=self.run.kind, title=title, body=body, link=link, email=True
+            )
+            payload = None
+            if phone:
                 if isinstance(row, SmsNotice):
-                    row.receipt = receipt
-                    row.save(update_fields=["receipt"])
+                    row.save()
+                outgoing = row.outgoing(phone=phone, topic=SMS_TOPICS[self.run.kind])
+                payload = disclosure.disclose(taxonomy.SMS_GATEWAY, outgoing, purpose)
+            self._count(done=1, emailed=int(mailed))
+        if payload is not None:
+            self._send(row, payload)
+        return row
+
+    def _send(self, row: SmsHandOver, payload: dict[str, Any]) -> None:
+        assert self.sms is not None
+        try:
+            receipt = self.sms.send(
+                phone=payload["phone"], template=NOTICE_TEMPLATE, params=payload["message"]
+            )
         except SmsUnavailable:
-            self.text_failures += 1
-            return ""
-        self.texted += 1
-        return receipt
+            self._count(text_failures=1)
+            return
+        field = "receipt" if isinstance(row, SmsNotice) else "sms_receipt"
+        type(row)._default_manager.filter(pk=row.pk).update(**{field: receipt})  # type: ignore[attr-defined]
+        setattr(row, field, receipt)
+        self._count(texted=1)
 
 
-def _count(run: NoticeRun, sender: _Sender, done: int, **extra: Any) -> None:
-    NoticeRun.objects.filter(pk=run.pk).update(
-        done=F("done") + done, emailed=F("emailed") + sender.emailed, texted=F("texted") + sender.texted,
-        text_failures=F("text_failures") + sender.text_failures, **extra,
-    )  # fmt: skip
+def _mailed(users: list[Any]) -> set[int]:
+    """The members with a verified primary address, whom the e-mail reaches."""
+    found = EmailAddress.objects.filter(user_id__in=[u.pk for u in users], verified=True, primary=True)
+    return set(found.values_list("user_id", flat=True))
 
 
 def broadcast_members(*, before: datetime, after: int = 0) -> Any:
@@ -183,32 +202,50 @@ def broadcast_members(*, before: datetime, after: int = 0) -> Any:
 
 
 def _broadcast(run: NoticeRun, compose: Compose, *, sms: SmsGateway | None) -> None:
-    cursor = run.cursor
+    sender = _Sender(run, sms, compose)
+
+    def claim_for(user: Any) -> Callable[[], SmsHandOver | None]:
+        def claim() -> SmsHandOver | None:
+            current = NoticeRun.objects.select_for_update().get(pk=run.pk)
+            if current.cursor >= user.pk:
+                return None  # told already, by an earlier or a concurrent run
+            NoticeRun.objects.filter(pk=run.pk).update(cursor=user.pk)
+            return SmsNotice(run=run, user=user)
+
+        return claim
+
+    cursor = NoticeRun.objects.get(pk=run.pk).cursor
     while users := list(broadcast_members(before=run.created_at, after=cursor)[:CHUNK]):
-        with transaction.atomic(), crypto.key_scope():  # keys of this chunk's members only
-            sender = _Sender(run.kind, sms)
-            sender.broadcast(users, compose)
+        with crypto.key_scope():  # keys of this chunk's members only
+            mailed = _mailed(users)
             for user in users:
-                sender.text(SmsNotice(run=run, user=user), user, taxonomy.REGISTRATION)
-            cursor = users[-1].pk
-            _count(run, sender, len(users), cursor=cursor)
+                sender.tell(
+                    user, mailed=user.pk in mailed, claim=claim_for(user), purpose=taxonomy.REGISTRATION
+                )
+        cursor = users[-1].pk
 
 
 def _incident(run: NoticeRun, incident: Incident, *, sms: SmsGateway | None) -> None:
+    sender = _Sender(run, sms, lambda: incident_text(incident))
     pending = IncidentAffected.objects.filter(incident=incident, notified_at__isnull=True)
-    while True:
-        with transaction.atomic(), crypto.key_scope():
-            rows = list(pending.select_for_update(of=("self",)).select_related("user").order_by("pk")[:CHUNK])
-            if not rows:
-                return
-            sender = _Sender(run.kind, sms)
-            mailed = sender.broadcast([row.user for row in rows], lambda: incident_text(incident))
-            now = timezone.now()
+
+    def claim_for(row: IncidentAffected, mailed: bool) -> Callable[[], SmsHandOver | None]:
+        def claim() -> SmsHandOver | None:
+            told = pending.filter(pk=row.pk).update(notified_at=timezone.now(), emailed=mailed)
+            return row if told else None  # 0: a concurrent worker told them first
+
+        return claim
+
+    after = 0
+    while rows := list(pending.filter(pk__gt=after).select_related("user").order_by("pk")[:CHUNK]):
+        with crypto.key_scope():
+            mailed = _mailed([row.user for row in rows])
             for row in rows:
-                row.sms_receipt = sender.text(row, row.user, taxonomy.TRANSACTION_SECURITY)
-                row.emailed, row.notified_at = row.user_id in mailed, now
-            IncidentAffected.objects.bulk_update(rows, ["sms_receipt", "emailed", "notified_at"])
-            _count(run, sender, len(rows))
+                told = row.user_id in mailed
+                sender.tell(
+                    row.user, mailed=told, claim=claim_for(row, told), purpose=taxonomy.TRANSACTION_SECURITY
+                )
+        after = rows[-1].pk
 
 
 def run_notice(run_id: int) -> NoticeRun:

@@ -222,11 +222,21 @@ class ShutdownNotice(models.Model):
         NoticeRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("notice to members"),
     )  # fmt: skip
+    # True until its date has passed: at most one notice is in force, which the database enforces
+    # (two staff announcing at once both find none yet; the second insert fails).
+    in_force = models.BooleanField(_("in force"), default=True, editable=False)
 
     class Meta:
         verbose_name = _("shutdown notice")
         verbose_name_plural = _("shutdown notices")
         ordering = ("-announced_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["in_force"],
+                condition=models.Q(in_force=True),
+                name="announcements_one_shutdown_in_force",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"

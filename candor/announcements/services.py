@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -178,15 +178,20 @@ def shutdown_announce(
     if not message_zh.strip() or not message_en.strip():
         message = _("Tell members what ends and what they can do, in Chinese and English.")
         raise CandorError(message, code="shutdown_message_required", fields={"message_zh": [str(message)]})
-    if ShutdownNotice.objects.select_for_update().filter(shutdown_at__gt=moment).exists():
+    ShutdownNotice.objects.filter(in_force=True, shutdown_at__lte=moment).update(in_force=False)  # passed
+    if ShutdownNotice.objects.filter(in_force=True).exists():
         raise AnnouncementRefused(_("A shutdown is announced already."))
-    notice = ShutdownNotice.objects.create(
-        announced_at=moment,
-        shutdown_at=shutdown_at,
-        message_zh=message_zh.strip(),
-        message_en=message_en.strip(),
-        created_by_id=actor_id,
-    )
+    try:
+        with transaction.atomic():  # a concurrent announcement may have passed the check too
+            notice = ShutdownNotice.objects.create(
+                announced_at=moment,
+                shutdown_at=shutdown_at,
+                message_zh=message_zh.strip(),
+                message_en=message_en.strip(),
+                created_by_id=actor_id,
+            )
+    except IntegrityError:  # announcements_one_shutdown_in_force: the other one won
+        raise AnnouncementRefused(_("A shutdown is announced already.")) from None
     notice.notice_run = _start(
         kind=NoticeRun.Kind.SHUTDOWN, target=f"announcements.shutdownnotice:{notice.pk}", actor_id=actor_id
     )

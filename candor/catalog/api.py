@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from candor.api.errors import ErrorOut
 from candor.catalog import selectors, services
+from candor.catalog.json_answer import json_response
 
 router = Router(tags=["catalog"])
 
@@ -35,7 +36,10 @@ class ListingIn(Schema):
     page_size: int = Field(selectors.DEFAULT_PAGE_SIZE, description=f"1 to {selectors.MAX_PAGE_SIZE}")
 
 
-class CardOut(Schema):
+class ProductCardOut(Schema):
+    """A product as a list shows it. Not named ``CardOut``: OpenAPI names schemas by class
+    name, and another app's ``CardOut`` replaced this one in the components."""
+
     id: int
     name: str
     subtitle: str
@@ -50,7 +54,7 @@ class CardOut(Schema):
 
 
 class PageOut(Schema):
-    items: list[CardOut]
+    items: list[ProductCardOut]
     page: int
     page_size: int
     sort: str
@@ -108,7 +112,7 @@ class MerchantOut(Schema):
 
 
 class HistoryOut(Schema):
-    product: CardOut
+    product: ProductCardOut
     viewed_at: datetime
 
 
@@ -122,18 +126,20 @@ def _card(card: selectors.Card) -> dict[str, Any]:
 
 
 @router.get("/products", response={200: PageOut, **ERRORS}, summary="Products, filtered and sorted")
-def product_list(request: HttpRequest, filters: Query[ListingIn]) -> dict[str, Any]:
+def product_list(request: HttpRequest, filters: Query[ListingIn]) -> HttpResponse:
     listing = selectors.listing_parse(**filters.model_dump())
     page = selectors.product_page(listing, lang=get_language())
-    return {
-        "items": [_card(c) for c in page.items],
-        "page": listing.page,
-        "page_size": listing.page_size,
-        "sort": listing.sort,
-        "has_next": page.has_next,
-        "total": page.total,
-        "total_exact": page.total_exact,
-    }
+    return json_response(
+        {
+            "items": [_card(c) for c in page.items],
+            "page": listing.page,
+            "page_size": listing.page_size,
+            "sort": listing.sort,
+            "has_next": page.has_next,
+            "total": page.total,
+            "total_exact": page.total_exact,
+        }
+    )
 
 
 @router.get("/products/history", response={200: list[HistoryOut], 401: ErrorOut}, auth=django_auth)

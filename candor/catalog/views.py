@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from candor.catalog import selectors, services
 from candor.catalog.errors import ListingInvalid
+from candor.catalog.templatetags.catalog import query_with
 
 SORT_TABS = (
     ("sales", "sort-sales"),
@@ -79,24 +81,36 @@ def _listing_page(
     page = selectors.product_page(listing, lang=lang)
     context.update(page=page, listing=listing, lang=lang, errors={})
     context.update(_chrome(request, current_sort=listing.sort, listing=listing))
+    # The pager's and the sort tabs' links, written here rather than by a template tag each.
+    context["previous_href"] = query_with(request, page=page.page - 1) if page.has_previous else ""
+    context["next_href"] = query_with(request, page=page.page + 1) if page.has_next else ""
+    for tab in context["sort_tabs"]:
+        tab["href"] = query_with(request, sort=tab["key"])
     return render(request, template, context)
 
 
 def _category_prefix() -> str:
-    """ "/products/c/" in the current language's URLs: reversed once, not once per link."""
-    url = reverse("catalog:category", args=["x"])
-    return url[: url.rindex("x/")]
+    """ "/products/c/" in the current language's URLs: reversed once per URL configuration,
+    script prefix and language, not once per link or page."""
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+    prefix = _category_prefixes.get(key)
+    if prefix is None:
+        url = reverse("catalog:category", args=["x"])
+        prefix = _category_prefixes[key] = url[: url.rindex("x/")]
+    return prefix
+
+
+_category_prefixes: dict[tuple[Any, str, str | None], str] = {}
 
 
 def _chrome(request: HttpRequest, *, current_sort: str, listing: Any) -> dict[str, Any]:
     lang = get_language()
     prefix = _category_prefix()
+    ref = selectors.reference()
+    roots = [ref.categories[i] for i in ref.children.get(None, [])]  # the tree's first level
     return {
         "sort_tabs": sort_tabs(current_sort),
-        "roots": [
-            {"slug": n.node.slug, "name": n.node.name(lang), "url": f"{prefix}{n.node.slug}/"}
-            for n in selectors.category_tree()
-        ],
+        "roots": [{"slug": n.slug, "name": n.name(lang), "url": f"{prefix}{n.slug}/"} for n in roots],
         "form": {
             "price_min": request.GET.get("price_min", ""),
             "price_max": request.GET.get("price_max", ""),

@@ -13,8 +13,10 @@ from django.utils.translation import get_language
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
+from candor.accounts.tokens import bearer
 from candor.api.errors import ErrorOut
 from candor.centre import blocks, selectors, services
+from candor.cookies import jar
 from candor.privacy import consent
 
 router = Router(tags=["privacy centre"], auth=django_auth)
@@ -76,13 +78,18 @@ def _consent_out(row: selectors.PermissionRow, *, should_ask: bool) -> dict[str,
 
 def _one(request: HttpRequest, purpose: str) -> dict[str, Any]:
     row = selectors.permission_row(request.user, purpose)
-    return _consent_out(row, should_ask=row.changed_at is None and row.feature.can_turn_on)
+    return _consent_out(row, should_ask=selectors.should_ask(request.user, row.feature.purpose))
 
 
-@router.get("/me/consents", response={200: list[ConsentOut], 401: ErrorOut}, summary="My permissions")
+@router.get(
+    "/me/consents",
+    response={200: list[ConsentOut], 401: ErrorOut},
+    url_name="consent_list",
+    summary="My permissions",
+)
 def consent_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        _consent_out(row, should_ask=row.changed_at is None and row.feature.can_turn_on)
+        _consent_out(row, should_ask=selectors.should_ask(request.user, row.feature.purpose))
         for row in selectors.permission_rows(request.user)
     ]
 
@@ -104,8 +111,9 @@ def consent_get(request: HttpRequest, purpose: str) -> dict[str, Any]:
 )
 def consent_put(request: HttpRequest, purpose: str, payload: ConsentIn) -> dict[str, Any]:
     services.consent_switch(
-        user=request.user, purpose=purpose, on=payload.granted, evidence={"api": "PUT /api/v1/me/consents"}
-    )
+        user=request.user, purpose=purpose, on=payload.granted, evidence={"api": "PUT /api/v1/me/consents"},
+        aid=None if bearer(request) else jar.read_aid(request),  # an app has no analytics cookie
+    )  # fmt: skip
     return _one(request, purpose)
 
 

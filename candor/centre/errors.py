@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
+from candor.privacy import policy
 
 
 class PurposeUnknown(CandorError):
@@ -24,6 +26,39 @@ class SwitchedElsewhere(CandorError):
 
     def __init__(self) -> None:
         super().__init__(_("This permission is not changed here; use the page where the feature is used."))
+
+
+class PolicyNotAccepted(CandorError):
+    """A consent given now would be recorded under a policy version the person has not accepted:
+    they accept it first. Switching off (withdrawing) needs no acceptance and stays open."""
+
+    status = 409
+    code = "policy_not_accepted"
+
+    def __init__(self, version: str = "") -> None:
+        super().__init__(
+            _("Please read and accept the updated privacy policy first; then you can switch this on."),
+            extra={"version": version, "accept_url": reverse("privacy:accept")},
+        )
+
+
+class AlreadyAnswered(CandorError):
+    """A prompt is answered once: after a "not now" only the person's own switch turns it on."""
+
+    status = 409
+    code = "already_answered"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("You have already answered this. To change it, use the switch in Me → Privacy → Permissions.")
+        )
+
+
+def require_policy_accepted(user_id: int) -> None:
+    """Raise ``PolicyNotAccepted`` while a significant policy version waits for the person."""
+    pending = policy.needs_acceptance(user_id)
+    if pending is not None:
+        raise PolicyNotAccepted(pending.number)
 
 
 class TagNotFound(CandorError):

@@ -3,6 +3,9 @@ deriving and deleting profile tags, and contesting an automated decision.
 
 A switch appends to the core's consent ledger (``consent.grant`` / ``consent.withdraw``, channel
 ``privacy_centre``) and takes effect at once: every feature reads the newest row with no cache.
+Nothing is switched on while a significant policy version waits for the person's acceptance
+(409 ``policy_not_accepted``: a consent is given under a policy they have accepted); switching
+off always works. The analytics consent has one writer, the cookie app's ``consent_choose``.
 Switching personalized recommendation off also deletes the derived profile at once — it
 exists only for that purpose — while the deleted-tag list stays, so switching back on never
 revives a tag the person removed. Profile tags are derived from the member's own browsing
@@ -20,14 +23,22 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candor.catalog.models import BrowsingHistory
 from candor.centre import selectors
-from candor.centre.errors import ContestInvalid, SwitchedElsewhere, TagNotFound
+from candor.centre.errors import (
+    AlreadyAnswered,
+    ContestInvalid,
+    SwitchedElsewhere,
+    TagNotFound,
+    require_policy_accepted,
+)
 from candor.centre.features import CHANNEL
 from candor.centre.models import ProfileTag, ProfileTagSuppression
+from candor.cookies import services as cookie_services
 from candor.privacy import audit, consent, policy, taxonomy
 from candor.privacy.models import ConsentRecord
 from candor.privacy.processing import processing
@@ -74,10 +85,23 @@ def _after_change(user: Any, purpose: str, granted: bool) -> None:
 def _append(
     user: Any, purpose: Purpose, *, granted: bool, channel: str, evidence: Mapping[str, Any]
 ) -> ConsentRecord:
+    if granted:
+        require_policy_accepted(user.pk)  # never a grant under a version the person has not accepted
     verb = consent.grant if granted else consent.withdraw
     row = verb(user.pk, purpose, channel=channel, policy_version=_policy_version(), evidence=evidence)
     _after_change(user, purpose.code, granted)
     return row
+
+
+def _analytics(user: Any, *, on: bool, aid: str | None, channel: str) -> ConsentRecord:
+    """One writer for the analytics consent, the cookie banner's: it also forgets this browser's
+    page views on withdrawal (PIPL art. 47), and refuses a grant while a policy waits."""
+    cookie_services.consent_choose(
+        user_id=user.pk, analytics=on, aid=aid, page=reverse("centre:permissions"), channel=channel
+    )
+    found = consent.latest(user.pk, taxonomy.ANALYTICS)
+    assert found is not None
+    return found
 
 
 # --- permissions --------------------------------------------------------------------------------
@@ -85,16 +109,24 @@ def _append(
 
 @transaction.atomic
 def consent_switch(
-    *, user: Any, purpose: Purpose | str, on: bool, evidence: Mapping[str, Any] | None = None
+    *,
+    user: Any,
+    purpose: Purpose | str,
+    on: bool,
+    evidence: Mapping[str, Any] | None = None,
+    aid: str | None = None,
 ) -> ConsentRecord:
     """The person's own switch: on grants, off withdraws, both at once. Switching to the state
-    it already has appends nothing (the ledger records decisions, not clicks)."""
+    it already has appends nothing (the ledger records decisions, not clicks). ``aid``: this
+    browser's analytics id, whose page views go when analytics is switched off."""
     item = selectors.feature(purpose)
     if (on and not item.can_turn_on) or (not on and not item.can_turn_off):
         raise SwitchedElsewhere()
     latest = consent.latest(user.pk, item.purpose)
     if latest is not None and latest.granted == on:
         return latest
+    if item.purpose.code == taxonomy.ANALYTICS.code:
+        return _analytics(user, on=on, aid=aid, channel=CHANNEL)
     return _append(
         user, item.purpose, granted=on, channel=CHANNEL, evidence=evidence or {"page": "permissions"}
     )
@@ -111,13 +143,16 @@ def feature_prompt_answer(
 ) -> ConsentRecord:
     """The answer to a feature's prompt ("allow location to fill in the address?"). A "not now"
     is recorded as a withdrawal without a prior grant, which is what ``should_ask`` reads: the
-    prompt is not shown again until the person switches the feature on in the centre."""
+    prompt is not shown again until the person switches the feature on in the centre. A prompt
+    that ``should_ask`` no longer shows cannot be answered: 409 ``already_answered``, nothing
+    recorded (else a refused feature could be turned back on through its prompt)."""
     item = selectors.feature(purpose)
     if not item.can_turn_on:
         raise SwitchedElsewhere()
-    latest = consent.latest(user.pk, item.purpose)
-    if latest is not None and latest.granted == accept:
-        return latest
+    if not selectors.should_ask(user, item.purpose):
+        raise AlreadyAnswered()
+    if item.purpose.code == taxonomy.ANALYTICS.code:
+        return _analytics(user, on=accept, aid=None, channel=channel)
     evidence = {"prompt": item.purpose.code, "context": context[:64]}
     return _append(user, item.purpose, granted=accept, channel=channel, evidence=evidence)
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from candor.centre import selectors, services
 from candor.centre.errors import ContestInvalid
 from candor.centre.forms import ContestForm
+from candor.cookies import jar
 from candor.privacy import taxonomy
 
 _BACK = {"permissions": "centre:permissions", "decisions": "centre:decisions"}
@@ -59,8 +60,9 @@ def switch(request: HttpRequest) -> HttpResponse:
     back = back if back in _BACK else "permissions"
     on = request.POST.get("on") == "1"
     row = services.consent_switch(
-        user=request.user, purpose=request.POST.get("purpose", ""), on=on, evidence={"page": back}
-    )
+        user=request.user, purpose=request.POST.get("purpose", ""), on=on, evidence={"page": back},
+        aid=jar.read_aid(request),
+    )  # fmt: skip
     if not _quiet(request):
         label = taxonomy.PURPOSES[row.purpose].label
         text = _("“%(label)s” is now on.") if on else _("“%(label)s” is now off.")

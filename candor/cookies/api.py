@@ -56,7 +56,9 @@ def _choice_out(choice: Choice | None) -> dict[str, Any]:
     }
 
 
-@router.get("/cookies", response=list[CookieOut], summary="Every cookie Candor sets")
+@router.get(
+    "/cookies", response=list[CookieOut], url_name="cookies_inventory", summary="Every cookie Candor sets"
+)
 def cookies_inventory(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -72,7 +74,12 @@ def cookies_inventory(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/cookies/consent", response=CookieConsentOut, summary="My choice about optional cookies")
+@router.get(
+    "/cookies/consent",
+    response=CookieConsentOut,
+    url_name="cookies_consent",  # open while a policy waits (privacy/middleware.py)
+    summary="My choice about optional cookies",
+)
 def cookies_consent_get(request: HttpRequest) -> dict[str, Any]:
     return _choice_out(selectors.consent_choice(request))
 

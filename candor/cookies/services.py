@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
+from candor.centre.errors import require_policy_accepted
 from candor.cookies import selectors
 from candor.cookies.models import PageView
 from candor.errors import CandorError
@@ -54,8 +55,13 @@ def consent_choose(
     *, user_id: int | None, analytics: bool, aid: str | None, page: str, channel: str = CHANNEL_BANNER
 ) -> None:
     """Record a visitor's choice about analytics. ``page`` is where it was made (evidence, kept
-    as its URL pattern); ``aid`` the browser's analytics id, whose page views go on withdrawal."""
+    as its URL pattern); ``aid`` the browser's analytics id, whose page views go on withdrawal.
+    A member's "accept" while a significant policy version waits for them is refused (409
+    ``policy_not_accepted``, nothing recorded, no cookie set): a consent is given under a policy
+    the person has accepted. "Essential only" is always possible."""
     if user_id is not None and selectors.member_choice(user_id) is not analytics:
+        if analytics:
+            require_policy_accepted(user_id)
         record = consent.grant if analytics else consent.withdraw
         current = policy.current()
         record(

@@ -9,7 +9,6 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -20,11 +19,8 @@ from ninja.security import django_auth
 from candor.api.errors import ErrorOut
 from candor.mydata import ledger, selectors, services
 from candor.mydata.models import ExportJob
-from candor.privacy import disclosure
 
 router = Router(tags=["mydata"], auth=django_auth)
-
-LEDGER_PAGE = 50
 
 
 class ColumnOut(Schema):
@@ -102,7 +98,12 @@ class DisclosuresOut(Schema):
     items: list[DisclosureOut]
 
 
-@router.get("/me/data", response={200: MyDataOut, 401: ErrorOut}, summary="Everything held about me")
+@router.get(
+    "/me/data",
+    response={200: MyDataOut, 401: ErrorOut},
+    url_name="my_data",  # opens /me/data/… while a policy waits (privacy/middleware.py)
+    summary="Everything held about me",
+)
 def my_data(request: HttpRequest) -> dict[str, Any]:
     return {
         "categories": [
@@ -178,14 +179,17 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@router.get("/me/disclosures", response={200: DisclosuresOut, 401: ErrorOut}, summary="Who received my data")
+@router.get(
+    "/me/disclosures",
+    response={200: DisclosuresOut, 401: ErrorOut},
+    url_name="disclosures",  # open while a policy waits (privacy/middleware.py)
+    summary="Who received my data",
+)
 def disclosures(request: HttpRequest, page: int = 1) -> dict[str, Any]:
-    paginator = Paginator(disclosure.ledger(int(request.user.pk)), LEDGER_PAGE)
-    current = paginator.get_page(page)
-    rows = ledger.disclosures(user=request.user, rows=list(current.object_list))
+    current, rows = ledger.page_of(user=request.user, number=page)
     return {
-        "count": paginator.count,
+        "count": current.paginator.count,
         "page": current.number,
-        "pages": paginator.num_pages,
+        "pages": current.paginator.num_pages,
         "items": [asdict(row) for row in rows],
     }

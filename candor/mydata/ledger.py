@@ -18,6 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 
@@ -27,6 +28,7 @@ from candor.privacy.models import DisclosureRecord
 
 # Records with a page of their own for the person: model label -> URL name taking the number.
 RECORD_PAGES = {"orders.order": "orders:detail"}
+LEDGER_PAGE = 50  # rows per page, on the page and in the API alike
 
 
 @dataclass(frozen=True)
@@ -128,3 +130,9 @@ def disclosures(*, user: Any, rows: list[DisclosureRecord] | None = None) -> lis
             )
         )  # fmt: skip
     return found
+
+
+def page_of(*, user: Any, number: Any) -> tuple[Page, list[Disclosure]]:
+    """One page (``LEDGER_PAGE`` rows) of ``user``'s ledger, readable: the page and the API's."""
+    page = Paginator(disclosure.ledger(int(user.pk)), LEDGER_PAGE).get_page(number)
+    return page, disclosures(user=user, rows=list(page.object_list))

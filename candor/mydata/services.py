@@ -87,8 +87,8 @@ def deletion_request(*, user: Any, data_set: str, category: str = "") -> Any:
     what = declaration.display_label
     if category in taxonomy.CATEGORIES:
         what = f"{what} ({taxonomy.CATEGORIES[category].label})"
-    body = _("Please delete my data: %(what)s.") % {"what": what} + f" [{data_set}]"
-    return request_file(user=user, kind="deletion", body=body, channel="web")
+    body = _("Please delete my data: %(what)s.") % {"what": what}
+    return request_file(user=user, kind="deletion", body=body, channel="web", scope=data_set)
 
 
 # --- export jobs ------------------------------------------------------------------------------

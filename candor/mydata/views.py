@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,9 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candor.errors import CandorError
 from candor.mydata import ledger, links, selectors, services
-from candor.privacy import disclosure
-
-LEDGER_PAGE = 50
 
 
 def _home(request: HttpRequest, *, status: int = 200) -> HttpResponse:
@@ -110,6 +106,5 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def disclosures(request: HttpRequest) -> HttpResponse:
-    page = Paginator(disclosure.ledger(int(request.user.pk)), LEDGER_PAGE).get_page(request.GET.get("page"))
-    rows = ledger.disclosures(user=request.user, rows=list(page.object_list))
+    page, rows = ledger.page_of(user=request.user, number=request.GET.get("page"))
     return render(request, "mydata/disclosures.html", {"rows": rows, "page": page, **links.nav()})

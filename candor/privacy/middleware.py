@@ -32,6 +32,9 @@ OPEN_PATHS: tuple[str, ...] = (
     "api:session_get",  # the API's log-out (DELETE) and who-am-I share a path
     "api:openapi-json",
     "set_language",
+    "api:cookies_inventory",  # the cookie list, and refusing analytics (#7)
+    "api:cookies_consent",
+    "api:cancellation_get",  # cancelling the account, as accounts:cancel on the web (#7)
 )
 
 # URL names whose path and everything under it stay open.
@@ -50,6 +53,14 @@ OPEN_PREFIXES: tuple[str, ...] = (
     "cookies:list",
     "accounts:cancel",
     "inbox:list",
+    # …and the same through the API (an app has no web page to fall back on): consents (reading,
+    # switching off — switching on waits for acceptance in the centre's services), my data, its
+    # export and download, deletion requests, who received it, requests (list, file, withdraw,
+    # verify), the cookie choice.
+    "api:consent_list",  # /me/consents, …/history, …/{purpose}, …/{purpose}/prompt
+    "api:my_data",  # /me/data, …/export, …/export/{token}, …/deletion-requests
+    "api:disclosures",
+    "api:request_list",  # /me/requests, …/{id}, …/{id}/withdraw, …/{id}/verify
 )
 
 

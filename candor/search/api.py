@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
@@ -18,6 +18,7 @@ from ninja.utils import check_csrf
 
 from candor.api.errors import ErrorOut
 from candor.catalog import selectors as catalog
+from candor.catalog.json_answer import json_response
 from candor.errors import CandorError
 from candor.search import selectors, services
 from candor.search.errors import HistoryNotFound
@@ -88,38 +89,40 @@ def _require_csrf(request: HttpRequest) -> None:
 
 
 @router.get("/search", response={200: ResultsOut, **ERRORS}, summary="Search products")
-def search(request: HttpRequest, params: Query[SearchIn]) -> dict[str, Any]:
+def search(request: HttpRequest, params: Query[SearchIn]) -> HttpResponse:
     results = selectors.search(lang=get_language(), **params.model_dump())
     if results.query and results.page == 1:
         services.history_record(
             user=request.user, session=request.session, query=results.query, cookies=request.COOKIES
         )
-    return {
-        "query": results.query,
-        "items": [
-            {
-                "id": h.card.id,
-                "name": h.card.name,
-                "name_html": str(h.name_html),
-                "subtitle": h.card.subtitle,
-                "brand": h.card.brand,
-                "price_fen": h.card.price_fen,
-                "price": h.card.price,
-                "sales_count": h.card.sales_count,
-                "is_service": h.card.is_service,
-                "merchant": h.card.merchant_slug,
-                "merchant_name": h.card.merchant_name,
-                "image_url": h.card.image_url,
-            }
-            for h in results.items
-        ],
-        "page": results.page,
-        "page_size": results.listing.page_size,
-        "sort": results.sort,
-        "has_next": results.has_next,
-        "total": results.total,
-        "total_exact": results.total_exact,
-    }
+    return json_response(
+        {
+            "query": results.query,
+            "items": [
+                {
+                    "id": h.card.id,
+                    "name": h.card.name,
+                    "name_html": str(h.name_html),
+                    "subtitle": h.card.subtitle,
+                    "brand": h.card.brand,
+                    "price_fen": h.card.price_fen,
+                    "price": h.card.price,
+                    "sales_count": h.card.sales_count,
+                    "is_service": h.card.is_service,
+                    "merchant": h.card.merchant_slug,
+                    "merchant_name": h.card.merchant_name,
+                    "image_url": h.card.image_url,
+                }
+                for h in results.items
+            ],
+            "page": results.page,
+            "page_size": results.listing.page_size,
+            "sort": results.sort,
+            "has_next": results.has_next,
+            "total": results.total,
+            "total_exact": results.total_exact,
+        }
+    )
 
 
 @router.get("/search/suggest", response={200: list[SuggestionOut], **ERRORS}, summary="Search suggestions")

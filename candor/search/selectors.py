@@ -32,11 +32,6 @@ SORTS = (RELEVANCE, *ORDERS)
 COUNT_CAP = 1000  # above it the page says "1000+"
 SUGGEST_MAX = 8
 
-_CARD_FIELDS = (
-    "id", "merchant_id", "name_zh", "name_en", "subtitle_zh", "subtitle_en", "brand", "price_fen",
-    "sales_count", "is_service",
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Hit:
@@ -131,12 +126,20 @@ def search(
     else:
         total = backend.count(terms, filters=filters, cap=COUNT_CAP, order=sort)
         exact = total < COUNT_CAP
-    by_id = Product.objects.only(*_CARD_FIELDS).in_bulk(ids)
-    products = [by_id[i] for i in ids if i in by_id]
     items = [
-        Hit(card=card, name_html=highlight(card.name, terms)) for card in catalog.cards(products, lang=lang)
+        Hit(card=card, name_html=_highlighted(card.name, tuple(terms)))
+        for card in catalog.products_by_ids(ids, lang=lang)
     ]
     return Results(words, terms, sort, listing, items, total, exact, has_next)
+
+
+@lru_cache(maxsize=8192)
+def _highlighted(name: str, terms: tuple[Term, ...]) -> SafeString:
+    """``highlight`` remembered per name and query: it normalizes and scans the name
+    character by character (0.2–0.3 ms for a page of 20), and the first pages of the queries
+    people repeat show the same names. A pure function of its key, so never stale: a renamed
+    product is a new key."""
+    return highlight(name, terms)
 
 
 def _named_categories(ref: Any, key: str) -> list[int]:

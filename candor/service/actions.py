@@ -7,9 +7,11 @@ requester's own account only: a request for a child or a deceased relative conce
 account, which staff find and handle themselves. The core writes the audit entry (who, whose
 data, why); the request's event log says which request it served.
 
-Erasure is for a deletion or cancellation request only, is confirmed explicitly, and waits for
-what blocks a cancellation (unpaid or undelivered orders, open refunds, balances — the same
-checks as "我的 → 注销账号"). The request is answered in the same transaction, before the core
+Erasure is for a cancellation request, or a deletion request for everything (no ``scope``), only:
+a deletion of one data set is answered by deleting that data (or explaining why it is kept),
+never by erasing the account. It is confirmed explicitly, and waits for what blocks a
+cancellation (unpaid or undelivered orders, open refunds, balances — the same checks as
+"我的 → 注销账号"). The request is answered in the same transaction, before the core
 anonymizes it with the rest of the person's data; the answer itself goes too, as does the inbox,
 so no message is sent: the person can no longer log in to read one.
 """
@@ -62,6 +64,12 @@ def request_erase(*, request_id: int, actor: Any, confirm: bool) -> RightsReques
             code="not_erasable",
             status=409,
         )
+    if not request.erases_account:
+        raise CandorError(
+            _("This request asks for one set of data to be deleted, not the account: delete that data, "
+              "or answer explaining why it is kept."),
+            code="scoped_deletion", status=409,
+        )  # fmt: skip
     _own_account(request)
     require_verified(request)
     if not confirm:

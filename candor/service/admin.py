@@ -121,7 +121,7 @@ STEPS = (
          _("The zip is made now and downloaded to you; it is not kept here. The export is recorded in "
            "the audit log with your account.")),
     Step("erase", _("Erase the account"), ACT, admin_forms.EraseForm,
-         lambda r: _own(r) and r.kind in actions.ERASABLE,
+         lambda r: _own(r) and r.kind in actions.ERASABLE and r.erases_account,
          _("Deletes or anonymizes all of the requester's personal data and ends the account, as a "
            "cancellation does. Transaction records stay restricted for their legal term.")),
     Step("answer", _("Answer"), WORK, admin_forms.AnswerForm, lambda r: r.is_open),
@@ -145,12 +145,12 @@ class RightsRequestAdmin(PrivacyAdminMixin, admin.ModelAdmin):
     _IDENTITY = ("identity_verified_at", "identity_verified_by", "identity_method")
     fieldsets = (
         (None, {"fields": ("requester", "kind", "status", "channel", "received_at", "due_at", "days_left")}),
-        (_("What was asked"), {"fields": ("on_behalf", "relation_name", "relationship", "body")}),
+        (_("What was asked"), {"fields": ("on_behalf", "relation_name", "relationship", "scope", "body")}),
         (_("Identity verification"), {"fields": _IDENTITY}),
         (_("Outcome"), {"fields": ("answer", "refusal_reason", "refusal_explanation", "closed_at")}),
     )
     readonly_fields = (
-        "requester", "kind", "status", "channel", "received_at", "due_at", "days_left",
+        "requester", "kind", "status", "channel", "received_at", "due_at", "days_left", "scope",
         *_IDENTITY, "refusal_reason", "closed_at",
     )  # fmt: skip
 
@@ -174,6 +174,9 @@ class RightsRequestAdmin(PrivacyAdminMixin, admin.ModelAdmin):
     def days_left(self, item: RightsRequest) -> str:
         if not item.is_open:
             return "—"
+        if item.days_left == 0:  # the due day itself: "overdue (0)" would read as a contradiction
+            css = "request-overdue" if item.is_overdue else "request-due-today"
+            return format_html('<strong class="{}">{}</strong>', css, _("due today"))
         if item.is_overdue:
             return format_html(
                 '<strong class="request-overdue">{} ({})</strong>', _("overdue"), item.days_left

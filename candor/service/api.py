@@ -94,7 +94,12 @@ def _detail(item: RightsRequest) -> dict[str, Any]:
     return {**_out(item), "events": events}
 
 
-@router.get("/me/requests", response={200: list[RequestOut], 401: ErrorOut}, summary="My requests")
+@router.get(
+    "/me/requests",
+    response={200: list[RequestOut], 401: ErrorOut},
+    url_name="request_list",  # opens /me/requests/… while a policy waits (privacy/middleware.py)
+    summary="My requests",
+)
 def request_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_out(item) for item in selectors.request_list(user=request.user)]
 

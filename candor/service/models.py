@@ -112,6 +112,10 @@ class RightsRequest(models.Model):
         _("relationship to the deceased"), max_length=16, choices=Relationship.choices, blank=True
     )
     body = EncryptedField(_("request"), null=True, blank=True)
+    # What a deletion request is about: one data set of the data map ("app.model"), or empty for
+    # the whole account. Its own field, not a tag in the text, so that staff can never answer a
+    # request to delete one data set by erasing the whole account (``erases_account``).
+    scope = models.CharField(_("data concerned"), max_length=100, blank=True, default="")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default="web")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default="received")
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
@@ -147,6 +151,12 @@ class RightsRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def erases_account(self) -> bool:
+        """Whether the answer may be to erase the whole account: a cancellation, or a deletion of
+        everything (no ``scope``). A deletion of one data set is answered by deleting that data."""
+        return self.kind == Kind.CANCEL or (self.kind == Kind.DELETION and not self.scope)
 
     @property
     def is_overdue(self) -> bool:

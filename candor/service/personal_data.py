@@ -26,6 +26,7 @@ register(
     },
     not_personal={
         "kind": "which kind of request, from a fixed list",
+        "scope": "which data set of the data map a deletion concerns (a model label), never a value",
         "channel": "where the request came in (web, app, customer service)",
         "status": "where the request stands, from a fixed list",
         "received_at": "when it came in: with due_at, the proof of answering in time",

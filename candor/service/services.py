@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
+from candor.privacy import datamap
 from candor.service import deadlines, notices, selectors
 from candor.service.models import (
     OPEN,
@@ -74,6 +75,15 @@ def event_add(
     )  # fmt: skip
 
 
+def _scope(kind: str, scope: str) -> str:
+    scope = (scope or "").strip()
+    if not scope:
+        return ""
+    if kind != Kind.DELETION or scope not in {d.model._meta.label_lower for d in datamap.declarations()}:
+        raise _invalid("scope", _("Unknown data."))
+    return scope
+
+
 @transaction.atomic
 def request_file(
     *,
@@ -84,13 +94,17 @@ def request_file(
     relation_name: str = "",
     channel: str = "web",
     relationship: str = "",
+    scope: str = "",
 ) -> RightsRequest:
     """File a question, complaint or rights request for ``user`` (or, ``on_behalf``, for their
     child or a deceased relative, whose name is ``relation_name``; for a deceased relative the
-    requester's ``relationship`` too, C003-22). Raises a 400 ``CandorError`` naming the field."""
+    requester's ``relationship`` too, C003-22). ``scope``: for a deletion of one data set only,
+    its data map label ("app.model"); empty asks to delete everything. Raises a 400
+    ``CandorError`` naming the field."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         raise CandorError(_("Log in to file a request."), code="not_authenticated", status=401)
     _choice(kind, Kind, "kind")
+    scope = _scope(kind, scope)
     _choice(on_behalf, OnBehalf, "on_behalf")
     _choice(channel, Channel, "channel")
     body = (body or "").strip()
@@ -122,7 +136,7 @@ def request_file(
     request = RightsRequest.objects.create(
         user=user, kind=kind, on_behalf=on_behalf, relation_name=relation_name or None,
         relationship=relationship, body=body, channel=channel, status=Status.RECEIVED,
-        received_at=now, due_at=deadlines.due_at(kind, now),
+        received_at=now, due_at=deadlines.due_at(kind, now), scope=scope,
     )  # fmt: skip
     event_add(request, action=RequestEvent.Action.FILED, actor=user, before="")
     return request
@@ -168,8 +182,9 @@ def request_start(*, request_id: int, actor: Any) -> RightsRequest:
     return request
 
 
-# A code proves the same thing as one for logging in: whoever reads it holds the account's mobile.
-SMS_PURPOSE = codes_models.Purpose.LOGIN
+# Whoever reads the code holds the account's mobile. A purpose of its own, not LOGIN: the requester
+# reads it back to staff, and a login code read to someone would open the account to them.
+SMS_PURPOSE = codes_models.Purpose.RIGHTS_REQUEST
 
 
 def _mobile(request: RightsRequest) -> str:

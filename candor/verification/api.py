@@ -26,7 +26,11 @@ router = Router(tags=["verification"])
 
 class CodeIn(Schema):
     phone: str = Field(min_length=1, max_length=32)
-    purpose: str = Field(min_length=1, max_length=20, description=" | ".join(Purpose.values))
+    purpose: str = Field(
+        min_length=1,
+        max_length=20,
+        description=" | ".join(p for p in Purpose.values if p != "rights_request"),
+    )
 
 
 class CodeOut(Schema):
@@ -40,6 +44,11 @@ def _require_csrf_from_browsers(request: HttpRequest) -> None:
         raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
 
 
+# Codes that only staff send (an identity check for a privacy request): a stranger asking for
+# one would only cancel the code staff sent.
+STAFF_ONLY = {Purpose.RIGHTS_REQUEST}
+
+
 @router.post(
     "/verification/sms",
     response={202: CodeOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
@@ -47,6 +56,8 @@ def _require_csrf_from_browsers(request: HttpRequest) -> None:
 )
 def sms_code_send(request: HttpRequest, payload: CodeIn) -> Status:
     _require_csrf_from_browsers(request)
+    if payload.purpose in STAFF_ONLY:
+        raise services.InvalidPurpose()
     sent = services.code_send(
         channel="sms", target=payload.phone, purpose=payload.purpose, ip=network.client_ip(request) or ""
     )

@@ -22,6 +22,9 @@ class Purpose(models.TextChoices):
     BIND_PHONE = "bind_phone", _("binding a mobile number")
     CANCEL_ACCOUNT = "cancel_account", _("account cancellation")
     REALNAME = "realname", _("real-name verification")
+    # Staff check a privacy requester's identity with it: a code of its own, never a login code,
+    # so whoever the requester reads it to cannot log into the account with it.
+    RIGHTS_REQUEST = "rights_request", _("identity check for a privacy request")
 
 
 class VerificationCode(models.Model):

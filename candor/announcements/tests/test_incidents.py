@@ -14,9 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from candor.addresses.services import address_create
-from candor.announcements import audience, services
+from candor.announcements import audience, delivery, services
 from candor.announcements.models import Incident, IncidentAffected, NoticeRun
-from candor.announcements.tests.conftest import logged_in, staff
+from candor.announcements.tests.conftest import logged_in, member, staff
 from candor.devices.models import DeviceEvent
 from candor.inbox.models import Message
 from candor.integrations.sms.models import OutboxMessage
@@ -206,3 +206,47 @@ def test_only_the_privacy_officer_handles_incidents(members):
     assert clerk.post(f"{INCIDENTS}{incident.pk}/notify/").status_code == 403
     assert clerk.get(f"{INCIDENTS}{incident.pk}/report/").status_code == 403
     assert not IncidentAffected.objects.exists() and not NoticeRun.objects.exists()
+
+
+def test_a_failure_after_a_text_went_out_keeps_its_record_and_the_retry_texts_nobody_twice(
+    officer_client, officer, members, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A text is sent after the member's record commits, outside any transaction: a failure at the
+    next member cannot roll back the disclosure of a text that went out, and the rerun skips them."""
+    dan = member("dan", phone="13812340002")
+    incident = record(officer_client)
+    services.incident_find_affected(
+        incident_id=incident.pk,
+        query=audience.AudienceQuery(source=audience.Source.IDS, ids=(members["ann"].pk, dan.pk)),
+        actor_id=officer.pk,
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.incident_notify(incident_id=incident.pk, actor_id=officer.pk)
+    real, calls = delivery.gateway(), []
+
+    class FailsAtTheSecond:
+        def send(self, **kwargs):
+            calls.append(kwargs["phone"])
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return real.send(**kwargs)
+
+    monkeypatch.setattr(delivery, "gateway", FailsAtTheSecond)
+    with pytest.raises(RuntimeError):
+        delivery.run_notice(run.pk)
+    ann_row = IncidentAffected.objects.get(user=members["ann"])
+    assert ann_row.notified_at and ann_row.sms_receipt
+    assert DisclosureRecord.objects.filter(subject_id=members["ann"].pk, recipient="sms_gateway").count() == 1
+    assert NoticeRun.objects.get(pk=run.pk).status == "failed"
+
+    class Counting:
+        def send(self, **kwargs):
+            calls.append(kwargs["phone"])
+            return real.send(**kwargs)
+
+    monkeypatch.setattr(delivery, "gateway", Counting)
+    assert delivery.run_notice(run.pk).status == "done"
+    assert calls.count("13812340001") == 1  # Ann texted once
+    assert OutboxMessage.objects.filter(phone__endswith="13812340001").count() == 1
+    assert DisclosureRecord.objects.filter(subject_id=members["ann"].pk).count() == 1
+    assert Message.objects.filter(kind="incident", user=members["ann"]).count() == 1

@@ -13,8 +13,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from candor.announcements import delivery
 from candor.announcements.models import NoticeRun, PolicyDraft, SmsNotice
-from candor.announcements.tests.conftest import logged_in, staff
+from candor.announcements.tests.conftest import logged_in, member, staff
 from candor.inbox.models import Message
 from candor.integrations.sms.aliyun import AliyunSms
 from candor.integrations.sms.base import SmsUnavailable
@@ -166,7 +167,7 @@ def test_the_notices_page_lists_every_version(
     ]  # fmt: skip
 
 
-def test_a_refused_text_leaves_no_disclosure_and_the_others_go_on(
+def test_a_refused_text_is_counted_as_not_sent_and_the_others_go_on(
     officer_client, members, monkeypatch, django_capture_on_commit_callbacks
 ):
     def refuse(self, **kwargs):
@@ -176,5 +177,41 @@ def test_a_refused_text_leaves_no_disclosure_and_the_others_go_on(
     publish(officer_client, draft(officer_client), django_capture_on_commit_callbacks)
     run = NoticeRun.objects.get()
     assert (run.status, run.done, run.texted, run.text_failures) == ("done", 4, 0, 1)
-    assert not SmsNotice.objects.exists() and not DisclosureRecord.objects.exists()
+    # The hand-over was committed before the call (the gateway received the request it refused):
+    # its record stays, with no receipt.
+    (text,) = SmsNotice.objects.all()
+    assert text.receipt == ""
+    assert DisclosureRecord.objects.get().target == f"announcements.smsnotice:{text.pk}"
     assert Message.objects.filter(kind="policy").count() == 4 and len(mail.outbox) == 2
+
+
+def test_a_broadcast_resumed_after_a_failure_texts_nobody_twice(
+    officer_client, members, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Policy notices too: each member's inbox message, cursor and text record commit before the
+    text goes; a failure at the next member leaves them, and the rerun goes on after them."""
+    dan = member("dan", phone="13812340002")  # after Ann, who has a mobile too
+    row = draft(officer_client)
+    with django_capture_on_commit_callbacks(execute=False):
+        officer_client.post(f"{DRAFTS}{row.pk}/publish/")
+    run = NoticeRun.objects.get()
+    real, calls = delivery.gateway(), []
+
+    class FailsAtTheSecond:
+        def send(self, **kwargs):
+            calls.append(kwargs["phone"])
+            if len(calls) == 2:
+                raise RuntimeError("worker killed")
+            return real.send(**kwargs)
+
+    monkeypatch.setattr(delivery, "gateway", FailsAtTheSecond)
+    with pytest.raises(RuntimeError):
+        delivery.run_notice(run.pk)
+    assert SmsNotice.objects.get(user=members["ann"]).receipt
+    monkeypatch.setattr(delivery, "gateway", lambda: real)
+    assert delivery.run_notice(run.pk).status == "done"
+    assert calls == ["13812340001", "13812340002"]  # nobody texted twice
+    assert OutboxMessage.objects.filter(phone__endswith="13812340001").count() == 1
+    assert Message.objects.filter(kind="policy", user=members["ann"]).count() == 1
+    assert Message.objects.filter(kind="policy", user=dan).count() == 1
+    assert DisclosureRecord.objects.filter(subject_id=members["ann"].pk).count() == 1

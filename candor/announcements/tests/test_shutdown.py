@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from candor.announcements import selectors, services
-from candor.announcements.models import ShutdownNotice
+from candor.announcements.models import NoticeRun, ShutdownNotice
 from candor.errors import CandorError
 from candor.inbox.models import Message
 from candor.integrations.sms.models import OutboxMessage
@@ -77,3 +78,30 @@ def test_an_announced_shutdown_reaches_every_member_and_every_page(
     cache.delete(selectors.SHUTDOWN_CACHE_KEY)
     assert selectors.active_shutdown() is None
     assert 'data-testid="shutdown-bar"' not in client.get("/").content.decode()
+
+
+def _announce(**extra):
+    return services.shutdown_announce(
+        shutdown_at=timezone.now() + timedelta(days=40), message_zh="停止运营。", message_en="Closing.",
+        actor_id=None, **extra,
+    )  # fmt: skip
+
+
+def test_two_announcements_racing_past_the_check_leave_one_notice(db, monkeypatch):
+    """Two staff announce at once: each one's check finds no notice yet (the other has not
+    committed). The database keeps one notice in force; the second is refused, nothing sent."""
+    first = _announce()
+    real = QuerySet.exists
+    monkeypatch.setattr(QuerySet, "exists", lambda qs: False if qs.model is ShutdownNotice else real(qs))
+    with pytest.raises(CandorError) as refused:
+        _announce()
+    assert (refused.value.status, refused.value.code) == (409, "announcement_refused")
+    assert list(ShutdownNotice.objects.values_list("pk", flat=True)) == [first.pk]
+    assert NoticeRun.objects.filter(kind="shutdown").count() == 1
+
+
+def test_a_notice_whose_date_passed_makes_room_for_a_new_one(db):
+    old = _announce()
+    ShutdownNotice.objects.filter(pk=old.pk).update(shutdown_at=timezone.now() - timedelta(minutes=1))
+    new = _announce()
+    assert set(ShutdownNotice.objects.values_list("pk", "in_force")) == {(old.pk, False), (new.pk, True)}

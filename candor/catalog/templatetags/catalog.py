@@ -5,9 +5,10 @@ a template include and some thirty variable lookups per card, the larger part of
 page's time."""
 
 from collections.abc import Iterable
+from html import escape
+from urllib.parse import urlencode
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -25,15 +26,17 @@ def yuan(fen: int) -> str:
 def query_with(request, **changes):  # type: ignore[no-untyped-def]
     """The current query string with some parameters changed (None or "" drops one); a change
     of sort or filter goes back to page 1."""
-    params = request.GET.copy()
+    # A plain dict of lists rather than QueryDict.copy() (a deepcopy): the order of the keys
+    # and the encoding are QueryDict.urlencode()'s.
+    params = dict(request.GET.lists())
     if "page" not in changes:
         params.pop("page", None)
     for key, value in changes.items():
         if value in (None, ""):
             params.pop(key, None)
         else:
-            params[key] = value
-    encoded = params.urlencode()
+            params[key] = [value]
+    encoded = urlencode([(k, v) for k, values in params.items() for v in values])
     return f"?{encoded}" if encoded else "?"
 
 
@@ -57,33 +60,34 @@ _CARD = (
 
 @register.simple_tag
 def product_cards(cards: Iterable[Card]) -> SafeString:
-    service = '<span class="badge">{}</span>'.format(esc(gettext("Service")))
-    own = '<span class="badge">{}</span>'.format(esc(gettext("Self-operated")))
+    service = '<span class="badge">{}</span>'.format(escape(gettext("Service")))
+    own = '<span class="badge">{}</span>'.format(escape(gettext("Self-operated")))
     out = []
     for card in cards:
-        name = esc(card.name)
+        name = escape(card.name)
         if card.image_url:
             thumb = (
-                f'<img class="product-thumb" src="{esc(card.image_url)}" alt="{esc(card.image_alt)}" '
+                f'<img class="product-thumb" src="{escape(card.image_url)}" alt="{escape(card.image_alt)}" '
                 'loading="lazy" width="160" height="160">'
             )
         else:
-            thumb = f'<span class="product-thumb placeholder" aria-hidden="true">{esc(card.name[:1])}</span>'
+            first = escape(card.name[:1])
+            thumb = f'<span class="product-thumb placeholder" aria-hidden="true">{first}</span>'
         subtitle = (
-            f'<span class="product-subtitle muted">{esc(card.subtitle)}</span>' if card.subtitle else ""
+            f'<span class="product-subtitle muted">{escape(card.subtitle)}</span>' if card.subtitle else ""
         )
         out.append(
             _CARD.format(
-                url=esc(card.url),
+                url=escape(card.url),
                 thumb=thumb,
                 name=name,
                 subtitle=subtitle,
-                price=esc(card.price),
+                price=escape(card.price),
                 service=service if card.is_service else "",
                 own=own if card.merchant_kind == "self" else "",
-                merchant_url=esc(card.merchant_url),
-                merchant_name=esc(card.merchant_name),
-                sold=esc(card.sold),
+                merchant_url=escape(card.merchant_url),
+                merchant_name=escape(card.merchant_name),
+                sold=escape(card.sold),
             )
         )
     return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)

@@ -179,3 +179,25 @@ def test_the_hub_links_every_part_of_the_centre(alice_client, lang):
         assert f'href="{href}"' in html, href
     assert ("隐私中心" in html) if lang == "zh-hans" else ("Privacy centre" in html)
     no_inline_code(html)
+
+
+def test_the_analytics_switch_goes_through_the_cookie_apps_one_writer(alice_client, alice, monkeypatch):
+    """Switching analytics off in the centre is the cookie banner's "essential only": the same
+    writer records it and forgets this browser's page views (PIPL art. 47)."""
+    from candor.cookies import jar
+    from candor.cookies import services as cookie_services
+    from candor.cookies.models import PageView
+
+    calls = []
+    real = cookie_services.consent_choose
+    monkeypatch.setattr(cookie_services, "consent_choose", lambda **kw: calls.append(kw) or real(**kw))
+    consent.grant(alice.pk, taxonomy.ANALYTICS, channel="web")
+    aid = "a" * 32
+    alice_client.cookies[jar.AID_COOKIE] = aid
+    PageView.objects.create(aid=aid, path="/")
+    PageView.objects.create(aid="b" * 32, path="/")  # another browser's, not this one's
+    off = alice_client.post("/me/privacy/permissions/switch/", {"purpose": "analytics", "on": "0"})
+    assert off.status_code == 302 and not consent.has(alice.pk, taxonomy.ANALYTICS)
+    assert [(c["analytics"], c["aid"]) for c in calls] == [(False, aid)]
+    assert list(PageView.objects.values_list("aid", flat=True)) == ["b" * 32]
+    assert consent.latest(alice.pk, taxonomy.ANALYTICS).channel == CHANNEL

@@ -5,8 +5,10 @@ switch the feature on themselves in the centre."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from candor.centre import selectors, services
+from candor.centre.errors import AlreadyAnswered
 from candor.privacy import consent, taxonomy
 from candor.privacy.models import ConsentRecord
 
@@ -27,8 +29,9 @@ def test_a_refusal_is_remembered_and_not_asked_again(alice):
     assert row.granted is False and row.evidence["prompt"] == "location_features"
     assert not selectors.should_ask(alice, LOCATION)
     assert not consent.has(alice.pk, LOCATION)
-    # answering the same again (a stale page) appends nothing
-    services.feature_prompt_answer(user=alice, purpose=LOCATION, accept=False)
+    # answering again (a stale page) is refused and appends nothing
+    with pytest.raises(AlreadyAnswered):
+        services.feature_prompt_answer(user=alice, purpose=LOCATION, accept=False)
     assert ConsentRecord.objects.filter(subject_id=alice.pk, purpose=LOCATION.code).count() == 1
     # only the person's own switch turns it on; then there is nothing to ask either
     services.consent_switch(user=alice, purpose=LOCATION, on=True)
@@ -80,3 +83,23 @@ def test_a_prompt_cannot_turn_on_what_is_turned_on_elsewhere(api_client, alice_c
     response = api_client.call("post", "/me/consents/real_name/prompt", {"accept": True}, lang="en")
     assert response.status_code == 409
     assert not ConsentRecord.objects.filter(subject_id=alice.pk).exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_a_refused_feature_cannot_be_turned_on_through_its_prompt(api_client, alice_client, alice, lang):
+    """After "not now", only the person's own switch turns the feature on: its prompt answers
+    409 ``already_answered`` and records nothing, whatever a client sends."""
+    refused = api_client.call("post", "/me/consents/location_features/prompt", {"accept": False})
+    assert refused.status_code == 200 and refused.json()["should_ask"] is False
+    again = api_client.call("post", "/me/consents/location_features/prompt", {"accept": True}, lang=lang)
+    assert again.status_code == 409 and again.json()["code"] == "already_answered"
+    with translation.override(lang):
+        assert again.json()["message"] == str(AlreadyAnswered().message)  # in the caller's language
+    assert not consent.has(alice.pk, LOCATION)
+    assert ConsentRecord.objects.filter(subject_id=alice.pk, purpose=LOCATION.code).count() == 1
+    with pytest.raises(AlreadyAnswered):
+        services.feature_prompt_answer(user=alice, purpose=LOCATION, accept=True)
+    assert not consent.has(alice.pk, LOCATION)
+    # the list tells clients the same, from the one ``should_ask``
+    listed = {row["purpose"]: row for row in api_client.call("get", "/me/consents").json()}
+    assert listed["location_features"]["should_ask"] is False and listed["camera"]["should_ask"] is True

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from candor.fulfillment import services as fulfillment
 from candor.integrations.carrier import simulator
+from candor.mydata import ledger
 from candor.mydata.tests.conftest import Api, logged_in, no_inline_code
 from candor.orders import services as orders
 from candor.orders.models import Order
@@ -100,3 +101,14 @@ def test_someone_elses_ledger_and_records_never_appear(completed, alice, alice_c
     html = alice_client.get(reverse("mydata:disclosures")).content.decode()
     assert html.count('data-testid="disclosure"') == 1
     assert order.number not in html and purchase.number not in html
+
+
+def test_the_page_and_the_api_page_the_ledger_by_the_one_size(completed, monkeypatch):
+    """``ledger.LEDGER_PAGE`` is defined once: the page and the API cut the ledger alike."""
+    buyer, _purchase, _order = completed
+    monkeypatch.setattr(ledger, "LEDGER_PAGE", 1)
+    client = logged_in(buyer)
+    html = client.get(reverse("mydata:disclosures"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert html.count('data-testid="disclosure"') == 1
+    body = Api(client).call("get", "/me/disclosures?page=2", lang="en").json()
+    assert (body["count"], body["pages"], body["page"], len(body["items"])) == (2, 2, 2, 1)

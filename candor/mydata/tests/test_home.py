@@ -7,10 +7,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from candor.mydata import selectors
+from candor.errors import CandorError
+from candor.mydata import selectors, services
 from candor.mydata.tests.conftest import ALICE_MOBILE, BOB_MOBILE, no_inline_code
+from candor.privacy.models import ErasureRecord
 from candor.search.models import SearchHistory
+from candor.service import actions
+from candor.service import services as service
 from candor.service.models import RightsRequest
+from candor.service.tests.conftest import staff_member
+from candor.staff import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +138,8 @@ def test_ask_for_deletion_files_a_deletion_request(alice_client, alice, alice_da
     assert response.status_code == 302 and response["Location"] == reverse("service:detail", args=[filed.pk])
     assert (
         filed.kind == "deletion"
-        and filed.body == "Please delete my data: app tokens (Device information). [accounts.apitoken]"
+        and filed.body == "Please delete my data: app tokens (Device information)."
+        and filed.scope == "accounts.apitoken"
     )
 
 
@@ -145,6 +152,17 @@ def test_asking_for_unknown_or_self_deletable_data_files_nothing(alice_client, a
     api = alice_api.call("post", "/me/data/deletion-requests", {"data_set": data_set})
     assert api.status_code == 400 and api.json()["fields"]["data_set"]
     assert not RightsRequest.objects.filter(user=alice).exists()
+
+
+def test_asking_to_delete_one_data_set_cannot_end_in_erasing_the_account(alice, alice_data):
+    officer = staff_member("officer", roles.PRIVACY_OFFICER)
+    filed = services.deletion_request(user=alice, data_set="accounts.apitoken")
+    assert (filed.kind, filed.scope) == ("deletion", "accounts.apitoken")
+    service.request_identity_verify(request_id=filed.pk, actor=officer, method="documents")
+    with pytest.raises(CandorError) as raised:
+        actions.request_erase(request_id=filed.pk, actor=officer, confirm=True)
+    assert raised.value.code == "scoped_deletion"
+    assert not ErasureRecord.objects.filter(subject_id=alice.pk).exists()
 
 
 def test_the_api_files_a_deletion_request(alice_api, alice):

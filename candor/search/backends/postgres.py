@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from candor.search.backends.base import ORDERS, RELEVANCE, Filters, SearchBackend, tiered
 from candor.search.text import Document, Term
@@ -32,10 +33,13 @@ SURE_BROAD = 3
 PROBE_CAP = 1000
 # Documents matching, up to a cap. The CTE is planned without the LIMIT, so the GIN index
 # drives it (a capped plan would read the table in key order testing every document); the
-# LIMIT still stops it after cap rows.
+# LIMIT still stops it after cap rows. ``SELECT FROM`` (no column at all, not ``SELECT 1``):
+# a bitmap heap scan with an empty target list skips the pages the visibility map marks
+# all-visible instead of reading each document (苹果手机壳: 11.9 → 3.9 ms, EXPLAIN ANALYZE at
+# 100k products after VACUUM ANALYZE).
 _COUNT_DOCUMENTS = (
-    f"WITH m AS MATERIALIZED (SELECT 1 FROM {TABLE} WHERE document @@ %s::tsquery) "  # noqa: S608
-    "SELECT COUNT(*) FROM (SELECT 1 FROM m LIMIT %s) AS hits"
+    f"WITH m AS MATERIALIZED (SELECT FROM {TABLE} WHERE document @@ %s::tsquery) "  # noqa: S608
+    "SELECT COUNT(*) FROM (SELECT FROM m LIMIT %s) AS hits"
 )
 # FROM/WHERE, its parameters, ORDER BY, its parameters, the listing's tsquery.
 _Plan = tuple[str, list[object], str, list[object], str]
@@ -143,9 +147,23 @@ class PostgresBackend(SearchBackend):
                     plan = json.loads(plan)
                 memo[key] = (int(plan[0]["Plan"]["Plan Rows"]), False)
             else:
-                cursor.execute(_COUNT_DOCUMENTS, [key, PROBE_CAP])
-                memo[key] = (cursor.fetchone()[0], True)
+                memo[key] = (self._count_words(cursor, terms), True)
         return memo[key]
+
+    def _count_words(self, cursor, terms: Sequence[Term]) -> int:
+        """The GIN-driven count of several words, up to PROBE_CAP. A prefix term ('phone':*)
+        makes GIN collect every posting of every lexeme under the prefix into a bitmap (phone
+        case: 11–18 ms), where whole words intersect their posting trees (2–3 ms). A prefix
+        term matches at least what the whole word matches, so when the whole words already
+        reach the cap, so does the query; only below it is the prefix query counted."""
+        if any(t.prefix for t in terms):
+            whole = tsquery_literal([replace(t, prefix=False) for t in terms])
+            cursor.execute(_COUNT_DOCUMENTS, [whole, PROBE_CAP])
+            found = cursor.fetchone()[0]
+            if found >= PROBE_CAP:
+                return found
+        cursor.execute(_COUNT_DOCUMENTS, [tsquery_literal(terms), PROBE_CAP])
+        return cursor.fetchone()[0]
 
     def _plan(self, terms: Sequence[Term], filters: Filters, order: str) -> _Plan:
         """FROM/WHERE and its parameters, the ORDER BY and its parameters, and the tsquery.

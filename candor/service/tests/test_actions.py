@@ -11,6 +11,7 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 
+from candor.accounts.services import account_login_by_code
 from candor.errors import CandorError
 from candor.privacy.models import AuditEvent, ErasureRecord
 from candor.service import actions, services
@@ -70,6 +71,19 @@ def test_an_sms_code_to_the_account_mobile_verifies_the_requester(with_phone, of
     assert request.identity_verified_at is not None
 
 
+def test_the_identity_code_read_back_to_staff_does_not_log_into_the_account(with_phone, agent):
+    """Staff (even customer service) send the code; whoever hears it read back cannot log in with it,
+    and a code of the requester's own login does not verify the request either."""
+    request = _file(with_phone, kind="question")
+    services.request_code_send(request_id=request.pk, actor=agent, ip="10.0.0.1")
+    code = latest_code(PHONE)
+    with pytest.raises(CandorError):
+        account_login_by_code(phone=PHONE, code=code)
+    services.request_code_check(request_id=request.pk, code=code, actor=agent)  # still good for its use
+    request.refresh_from_db()
+    assert request.identity_method == "sms_code"
+
+
 def test_the_requester_can_type_the_code_but_not_into_someone_elses_request(with_phone, bob, officer):
     request = _file(with_phone)
     services.request_code_send(request_id=request.pk, actor=officer, ip="10.0.0.1")
@@ -99,6 +113,35 @@ def test_a_request_for_another_person_is_not_exported_from_the_requesters_accoun
     with pytest.raises(CandorError) as raised:
         actions.request_export(request_id=request.pk, actor=officer)
     assert raised.value.code == "not_own_account" and _exports() == before
+
+
+def test_a_deletion_of_one_data_set_never_erases_the_account(alice, officer):
+    scoped = services.request_file(
+        user=alice, kind="deletion", body="请删除我的实名认证信息", scope="identity.realnameverification"
+    )
+    assert scoped.scope == "identity.realnameverification" and not scoped.erases_account
+    services.request_identity_verify(request_id=scoped.pk, actor=officer, method="documents")
+    with pytest.raises(CandorError) as raised:
+        actions.request_erase(request_id=scoped.pk, actor=officer, confirm=True)
+    assert (raised.value.status, raised.value.code) == (409, "scoped_deletion")
+    assert not ErasureRecord.objects.exists()
+    assert get_user_model().objects.get(pk=alice.pk).is_active
+    scoped.refresh_from_db()
+    assert scoped.is_open and scoped.events.filter(action="erased").count() == 0
+    # ...it is answered instead (staff deleted that data, or explain why it stays).
+    services.request_answer(request_id=scoped.pk, actor=officer, answer="已删除您的实名认证信息")
+    assert services.request_file(user=alice, kind="deletion", body="全部删除").erases_account
+    assert services.request_file(user=alice, kind="cancel", body="注销").erases_account
+
+
+@pytest.mark.parametrize(
+    ("kind", "scope"), [("deletion", "nope.nothing"), ("access", "identity.realnameverification")]
+)
+def test_a_scope_names_a_data_set_of_the_data_map_and_only_for_a_deletion(alice, kind, scope):
+    with pytest.raises(CandorError) as raised:
+        services.request_file(user=alice, kind=kind, body="x", scope=scope)
+    assert raised.value.status == 400 and "scope" in raised.value.fields
+    assert not RightsRequest.objects.filter(user=alice).exists()
 
 
 def _erasable(user, officer, kind="deletion") -> RightsRequest:

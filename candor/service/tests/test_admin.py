@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from candor.privacy.models import AuditEvent
 from candor.service import services
@@ -111,6 +113,17 @@ def test_the_officer_erases_a_verified_deletion_request_only_when_confirmed(offi
     assert not alice.is_active
 
 
+def test_a_scoped_deletion_offers_no_erasure_and_a_forced_post_erases_nothing(officer_client, alice):
+    scoped = services.request_file(user=alice, kind="deletion", body="删除令牌", scope="accounts.apitoken")
+    officer_client.post(_step(scoped, "documents"), {"seen": "on"})
+    change = reverse("admin:service_rightsrequest_change", args=[scoped.pk])
+    page = officer_client.get(change).content.decode()
+    assert 'data-step="erase"' not in page and 'data-step="answer"' in page and "accounts.apitoken" in page
+    assert officer_client.post(_step(scoped, "erase"), {"confirm": "on"}).status_code == 409
+    alice.refresh_from_db()
+    assert alice.is_active and not AuditEvent.objects.filter(action="erase").exists()
+
+
 def test_the_deadline_chart_is_an_inline_svg_with_the_weeks_numbers(officer_client, alice, officer):
     answered = services.request_file(user=alice, kind="question", body="问题")
     services.request_answer(request_id=answered.pk, actor=officer, answer="答复")
@@ -134,3 +147,14 @@ def test_staff_without_the_view_permission_see_nothing(client, filed):
     assert client.post(_step(filed, "answer"), {"answer": "x"}).status_code == 403
     filed.refresh_from_db()
     assert filed.status == "received"
+
+
+def test_on_the_due_day_the_queue_says_due_today(officer_client, alice):
+    request = services.request_file(user=alice, kind="question", body="问题")
+    today = timezone.localtime()
+    # due a moment ago, earlier today (the start of the day if it has just begun)
+    due = max(today - timedelta(seconds=1), today.replace(hour=0, minute=0, second=0, microsecond=0))
+    RightsRequest.objects.filter(pk=request.pk).update(due_at=due)
+    listing = officer_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "overdue (0)" not in listing
+    assert 'class="request-overdue">due today<' in listing  # the hour has passed: still marked

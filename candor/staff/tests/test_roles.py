@@ -32,8 +32,8 @@ EXPECTED = {
     },
     "finance": {
         PERMISSION, "orders.view_purchase", "orders.view_order", "payments.add_refund",
-        "payments.change_refund", "payments.change_remittanceslip", "payments.view_payment", "payments.view_paymentnotice",
-        "payments.view_refund", "payments.view_remittanceslip",
+        "payments.change_refund", "payments.change_remittanceslip", "payments.view_payment",
+        "payments.view_paymentnotice", "payments.view_refund", "payments.view_remittanceslip",
     },
     "privacy_officer": {
         PERMISSION,

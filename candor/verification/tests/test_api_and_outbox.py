@@ -145,3 +145,15 @@ def test_admin_shows_codes_without_any_hash(client, admin_user, api_client):
     for page in (listing, detail):
         html = page.content.decode()
         assert row.code_hash not in html and row.phone_hash not in html and row.salt not in html
+
+
+@pytest.mark.django_db
+def test_a_staff_only_purpose_cannot_be_asked_for_by_anyone(api_client):
+    """The identity check of a privacy request is sent by staff; asked for publicly it is refused
+    and nothing is sent (it would only cancel the code staff sent)."""
+
+    response = api_client.call(
+        "post", "/verification/sms", {"phone": "13812348000", "purpose": "rights_request"}
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_purpose"
+    assert not OutboxMessage.objects.exists()
