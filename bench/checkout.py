@@ -177,12 +177,14 @@ def prepare(out: Path, tag: str) -> None:
     import django
 
     django.setup()
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
 
     from candor.accounts.models import User
     from candor.accounts.tokens import token_issue
     from candor.catalog import services as catalog
     from candor.catalog.models import Category, Merchant
+    from candor.staff import roles
 
     started = time.perf_counter()
     call_command("migrate", "--no-input", verbosity=0)
@@ -204,6 +206,8 @@ def prepare(out: Path, tag: str) -> None:
 
     staff, staff_token = member("bench-staff")
     merchant.staff.add(staff)
+    # Shipping needs the merchant-staff role's permission, as in the admin and the API.
+    staff.groups.add(Group.objects.get(name=roles.MERCHANT_STAFF.name))
     buyers = [member(f"bench-buyer-{i:03d}") for i in range(BUYERS)]
     out.write_text(
         json.dumps(
