@@ -38,6 +38,7 @@ _PAID_AT = Pi(
 register(
     Purchase,
     subject="buyer",
+    reference="number",
     fields={
         "payment_method": _PAYMENT_METHOD,
         "paid_at": _PAID_AT,
@@ -60,6 +61,7 @@ register(
 register(
     Order,
     subject="buyer",
+    reference="number",
     fields={
         "recipient_name": Pi(taxonomy.BASIC, purposes=_RECIPIENT, encrypt=True, mask="name"),
         "recipient_phone": Pi(taxonomy.BASIC, purposes=_RECIPIENT, encrypt=True, mask="phone"),

@@ -45,6 +45,7 @@ register(
 register(
     Refund,
     subject="buyer",
+    reference="refund_no",
     fields={
         "provider_refund_no": Pi(
             taxonomy.PROPERTY,

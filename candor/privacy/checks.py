@@ -137,6 +137,14 @@ def _check_declared(declaration: datamap.Declaration) -> list[checks.CheckMessag
             f"{model._meta.label}: retention counts from unknown field {declaration.retention.field!r}",
             "privacy.E002",
         )
+    if declaration.reference and (
+        declaration.reference not in names or declaration.reference in declaration.fields
+    ):
+        # The reference is shown beside the record as a plain, non-personal name for it.
+        error(
+            f"{model._meta.label}: reference {declaration.reference!r} must be a field not declared personal",
+            "privacy.E002",
+        )
     if declaration.subject == "pk" and model is not _user_model():
         error(
             f"{model._meta.label}: subject='pk' means the row is the user; point at the user instead",

@@ -91,6 +91,9 @@ class Declaration:
     recipients: tuple[Share, ...] = ()
     not_personal: Mapping[str, str] = field(default_factory=dict)  # field -> why it is not
     label: Promise | str | None = None
+    # A field that is not personal but names the record as the person knows it (an order
+    # number): the export and "my data" show it beside the record, so rows can be matched.
+    reference: str | None = None
 
     @property
     def key_class(self) -> KeyClass:
@@ -146,6 +149,7 @@ def register(
     recipients: Iterable[Share] = (),
     not_personal: Mapping[str, str] | None = None,
     label: Promise | str | None = None,
+    reference: str | None = None,
 ) -> Declaration:
     if model in _declarations:
         raise ValueError(f"{model._meta.label} is declared twice")
@@ -158,6 +162,7 @@ def register(
         recipients=tuple(recipients),
         not_personal=dict(not_personal or {}),
         label=label,
+        reference=reference,
     )
     _declarations[model] = declaration
     return declaration

@@ -46,6 +46,11 @@ def data_set(
     with ``limit``, only the newest ``limit`` rows, newest first (the "my data" page)."""
     names = list(declaration.fields)
     labels = [_("Record number")] + [declaration.field_label(n) for n in names]
+    reference = declaration.reference
+    if reference:  # e.g. the order number, so the person can match the row to their order
+        names.insert(0, reference)
+        field = declaration.model._meta.get_field(reference)
+        labels.insert(1, str(getattr(field, "verbose_name", reference)))
     rows = declaration.rows_of(subject_id)
     rows = rows.order_by("-pk")[:limit] if limit is not None else rows.order_by("pk")
     table = [[row.pk] + [_cell(getattr(row, n)) for n in names] for row in rows]

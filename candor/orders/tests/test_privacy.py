@@ -8,7 +8,10 @@ after erasure."""
 
 from __future__ import annotations
 
+import io
+import json
 import secrets
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -270,3 +273,17 @@ def test_payment_method_and_time_are_declared_alike_on_the_purchase_and_its_orde
     for name in ("payment_method", "paid_at"):
         assert order.fields[name] == purchase.fields[name]
         assert name not in order.not_personal
+
+
+@pytest.mark.django_db
+def test_the_export_names_each_order_by_its_number():
+    """The person can match a row of their download to an order in their list."""
+    buyer = f.make_member()
+    purchase = f.place(buyer, lines={f.make_sku().pk: 1}, payment_method="cod")
+    order = purchase.orders.get()
+    archive = zipfile.ZipFile(io.BytesIO(rights.export(buyer.pk, language="en")))
+    orders_file = next(n for n in archive.namelist() if n.endswith("-ordersorder.json"))
+    records = json.loads(archive.read(orders_file))["records"]
+    assert [r["number"] for r in records] == [order.number]
+    purchase_file = next(n for n in archive.namelist() if n.endswith("-orderspurchase.json"))
+    assert json.loads(archive.read(purchase_file))["records"][0]["number"] == purchase.number
