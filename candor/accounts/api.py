@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
-from ninja.utils import check_csrf
 
 from candor.accounts import cancellation, selectors, services, tokens
 from candor.accounts.models import User
 from candor.accounts.web import after_login, client_ip, send_email_verification
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.errors import CandorError
 from candor.privacy import consent
@@ -123,12 +123,6 @@ class InvalidCredentials(CandorError):
         super().__init__(gettext_lazy("Account name or password is incorrect."))
 
 
-def _require_csrf(request: HttpRequest) -> None:
-    # Login CSRF: a hostile page must not log a visitor into the attacker's account.
-    if check_csrf(request) is not None:
-        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
-
-
 def _password_user(request: HttpRequest, username: str, password: str) -> User:
     user = authenticate(request, username=selectors.login_name(username), password=password)
     if user is None:
@@ -144,7 +138,7 @@ def session_get(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/session", response={200: SessionOut, **ERRORS}, summary="Log in with a password")
 def session_create(request: HttpRequest, payload: LoginIn) -> dict[str, Any]:
-    _require_csrf(request)
+    require_csrf(request)
     user = _password_user(request, payload.username, payload.password)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     after_login(request, user, event="login")
@@ -153,7 +147,7 @@ def session_create(request: HttpRequest, payload: LoginIn) -> dict[str, Any]:
 
 @router.post("/session/sms", response={200: SessionOut, **ERRORS}, summary="Log in with an SMS code")
 def session_create_sms(request: HttpRequest, payload: SmsLoginIn) -> dict[str, Any]:
-    _require_csrf(request)
+    require_csrf(request)
     user = services.account_login_by_code(phone=payload.phone, code=payload.code)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     after_login(request, user, event="login")
@@ -199,7 +193,7 @@ def token_delete(request: HttpRequest) -> Status:
 @router.post("/accounts", response={201: RegisterOut, **ERRORS}, summary="Register")
 def account_create(request: HttpRequest, payload: RegisterIn) -> Status:
     if not payload.token:
-        _require_csrf(request)
+        require_csrf(request)
     data = services.Registration(
         username=payload.username.strip(),
         password=payload.password,

@@ -12,14 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
-from ninja.utils import check_csrf
 
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.cart import selectors, services
 from candor.cart.models import MAX_LINE_QUANTITY
-from candor.errors import CandorError
 
 router = Router(tags=["cart"])
 
@@ -51,11 +49,6 @@ class CartAddIn(Schema):
 
 class CartQuantityIn(Schema):
     quantity: int = Field(description=f"1 to {MAX_LINE_QUANTITY}, at most what is in stock")
-
-
-def _require_csrf(request: HttpRequest) -> None:
-    if check_csrf(request) is not None:
-        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
 
 
 def _session(request: HttpRequest) -> Any:
@@ -91,7 +84,7 @@ def cart_get(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/cart", response={201: CartOut, **ERRORS}, summary="Add a SKU to the cart")
 def cart_add(request: HttpRequest, payload: CartAddIn) -> Status[dict[str, Any]]:
-    _require_csrf(request)
+    require_csrf(request)
     services.cart_add(
         user=request.user, session=_session(request), sku_id=payload.sku_id, quantity=payload.quantity
     )
@@ -100,14 +93,14 @@ def cart_add(request: HttpRequest, payload: CartAddIn) -> Status[dict[str, Any]]
 
 @router.delete("/cart", response={204: None, **ERRORS}, summary="Empty the cart")
 def cart_clear(request: HttpRequest) -> Status[None]:
-    _require_csrf(request)
+    require_csrf(request)
     services.cart_clear(user=request.user, session=_session(request))
     return Status(204, None)
 
 
 @router.put("/cart/{int:sku_id}", response={200: CartOut, **ERRORS}, summary="Change a line's quantity")
 def cart_set_quantity(request: HttpRequest, sku_id: int, payload: CartQuantityIn) -> dict[str, Any]:
-    _require_csrf(request)
+    require_csrf(request)
     services.cart_set_quantity(
         user=request.user, session=_session(request), sku_id=sku_id, quantity=payload.quantity
     )
@@ -116,6 +109,6 @@ def cart_set_quantity(request: HttpRequest, sku_id: int, payload: CartQuantityIn
 
 @router.delete("/cart/{int:sku_id}", response={204: None, **ERRORS}, summary="Remove a line")
 def cart_remove(request: HttpRequest, sku_id: int) -> Status[None]:
-    _require_csrf(request)
+    require_csrf(request)
     services.cart_remove(user=request.user, session=_session(request), sku_id=sku_id)
     return Status(204, None)

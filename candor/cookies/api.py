@@ -12,15 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
-from ninja.utils import check_csrf
 
 from candor.accounts.tokens import bearer
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.cookies import inventory, jar, selectors, services
 from candor.cookies.selectors import Choice, Source
-from candor.errors import CandorError
 from candor.privacy import consent
 
 router = Router(tags=["cookies"])
@@ -92,8 +90,7 @@ def cookies_consent_get(request: HttpRequest) -> dict[str, Any]:
 def cookies_consent_put(
     request: HttpRequest, payload: CookieConsentIn, response: HttpResponse
 ) -> dict[str, Any]:
-    if check_csrf(request) is not None:
-        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
+    require_csrf(request)
     user = request.user
     member = user.is_authenticated
     app = bearer(request) is not None

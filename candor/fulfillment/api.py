@@ -25,11 +25,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.errors import CandorError
 from candor.fulfillment import selectors, services
 from candor.orders import selectors as orders
-from candor.orders.api import ERRORS, member, require_csrf
+from candor.orders.api import ERRORS, member
 from candor.orders.errors import OrderStateInvalid
 from candor.orders.models import Order
 from candor.privacy import disclosure, taxonomy

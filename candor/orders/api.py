@@ -23,8 +23,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.security import SessionAuth
-from ninja.utils import check_csrf
 
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.errors import CandorError
 from candor.orders import pages, selectors, services
@@ -48,11 +48,6 @@ router = Router(tags=["orders"])
 member = SessionAuth(csrf=False)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 _CAP = 256  # a ceiling against abuse; the checkout's own limits answer with clear messages
-
-
-def require_csrf(request: HttpRequest) -> None:
-    if check_csrf(request) is not None:
-        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
 
 
 # --- input --------------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.orders import selectors
-from candor.orders.api import ERRORS, member, require_csrf
+from candor.orders.api import ERRORS, member
 from candor.orders.schemas import OrderDetailOut, order_detail
 from candor.payments import pages, services
 

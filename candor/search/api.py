@@ -12,14 +12,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.utils import check_csrf
 
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.catalog import selectors as catalog
 from candor.catalog.json_answer import json_response
-from candor.errors import CandorError
 from candor.search import selectors, services
 from candor.search.errors import HistoryNotFound
 
@@ -83,11 +81,6 @@ class DeletedOut(Schema):
     deleted: int
 
 
-def _require_csrf(request: HttpRequest) -> None:
-    if check_csrf(request) is not None:
-        raise CandorError(_("The form expired; reload the page."), code="csrf_failed", status=403)
-
-
 @router.get("/search", response={200: ResultsOut, **ERRORS}, summary="Search products")
 def search(request: HttpRequest, params: Query[SearchIn]) -> HttpResponse:
     results = selectors.search(lang=get_language(), **params.model_dump())
@@ -141,7 +134,7 @@ def history_list(request: HttpRequest) -> list[dict[str, Any]]:
     "/search/history", response={200: DeletedOut, **ERRORS}, summary="Delete all your search history"
 )
 def history_clear(request: HttpRequest) -> dict[str, int]:
-    _require_csrf(request)
+    require_csrf(request)
     return {"deleted": services.history_clear(user=request.user, session=request.session)}
 
 
@@ -149,7 +142,7 @@ def history_clear(request: HttpRequest) -> dict[str, int]:
     "/search/history/{entry_id}", response={200: DeletedOut, **ERRORS}, summary="Delete one search"
 )
 def history_delete(request: HttpRequest, entry_id: int) -> dict[str, int]:
-    _require_csrf(request)
+    require_csrf(request)
     deleted = services.history_delete(user=request.user, session=request.session, entry_id=entry_id)
     if not deleted:
         raise HistoryNotFound()
