@@ -51,7 +51,7 @@ class PriceChanged(CandorError):
     def __init__(self, *, expected_fen: int, total_fen: int) -> None:
         super().__init__(
             _("Prices changed since you looked: the total is now ¥%(total)s. Please review and confirm.")
-            % {"total": f"{total_fen / 100:.2f}"},
+            % {"total": f"{total_fen // 100}.{total_fen % 100:02d}"},  # whole fen, no float
             extra={"expected_total_fen": expected_fen, "total_fen": total_fen},
         )
 
