@@ -30,6 +30,7 @@ from candor.announcements.incident_admin import IncidentAdmin, IncidentAffectedA
 from candor.announcements.models import NoticeRun, PolicyDraft, ShutdownNotice
 from candor.errors import CandorError
 from candor.privacy import policy
+from candor.privacy.admin_mixins import ReadOnlyMixin
 from candor.privacy.models import PolicyVersion
 
 __all__ = [
@@ -222,7 +223,7 @@ class ShutdownNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NoticeRun)
-class NoticeRunAdmin(admin.ModelAdmin):
+class NoticeRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "kind",
@@ -242,12 +243,3 @@ class NoticeRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("progress"))
     def progress(self, run: NoticeRun) -> str:
         return f"{run.done}/{run.total} ({run.percent}%)"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -26,7 +26,7 @@ from candor.announcements.admin_tools import Tools, add_errors
 from candor.announcements.models import Incident, IncidentAffected
 from candor.errors import CandorError
 from candor.privacy import taxonomy
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 
 def _category_choices() -> list[tuple[str, str]]:
@@ -187,7 +187,7 @@ class IncidentAdmin(Tools):
 
 
 @admin.register(IncidentAffected)
-class IncidentAffectedAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class IncidentAffectedAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     """Who an incident touched: read-only, the member by account number only."""
 
     list_display = ("privacy_label", "incident", "member", "notified", "emailed", "texted")
@@ -208,12 +208,3 @@ class IncidentAffectedAdmin(PrivacyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("told by text message"), boolean=True)
     def texted(self, row: IncidentAffected) -> bool:
         return bool(row.sms_receipt)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -5,28 +5,16 @@ by withdrawing the consent, or by retention. Found by account number only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from candor.centre.models import ProfileTag, ProfileTagSuppression
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 
-class _ReadOnly(PrivacyAdminMixin, admin.ModelAdmin):
+class _ReadOnly(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     search_fields = ("=user__id",)
     search_help_text = _("Search by account number. Personal fields are not searchable.")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ProfileTag)

@@ -17,10 +17,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from candor.fulfillment.models import Shipment, TrackingEvent
-from candor.orders.admin import NoWrites, scope_to_merchants
+from candor.orders.admin import scope_to_merchants
+from candor.privacy.admin_mixins import ReadOnlyMixin
 
 
-class TrackingEventInline(NoWrites, admin.TabularInline):
+class TrackingEventInline(ReadOnlyMixin, admin.TabularInline):
     model = TrackingEvent
     fields = ("at", "state", "description", "location")
     readonly_fields = fields
@@ -32,7 +33,7 @@ class TrackingEventInline(NoWrites, admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(NoWrites, admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("waybill_no", "carrier_code", "order", "created_at", "delivered_at")
     list_filter = ("carrier_code", ("delivered_at", admin.EmptyFieldListFilter))
     list_select_related = ("order",)

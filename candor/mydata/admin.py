@@ -4,18 +4,15 @@ or its link, which only the person's own session opens."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from candor.mydata.models import ExportJob
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class ExportJobAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "user_id", "status", "progress", "requested_at", "finished_at", "expires_at")
     list_filter = ("status",)
     search_fields = ("=id", "=user__id")
@@ -25,12 +22,3 @@ class ExportJobAdmin(PrivacyAdminMixin, admin.ModelAdmin):
         "expires_at", "downloaded_at",
     )  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -48,7 +48,7 @@ from candor.orders.risk import HELD_REASONS
 from candor.orders.selectors import merchant_ids_of
 from candor.payments import services as payments
 from candor.privacy import disclosure, taxonomy
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 SHIP_PERMISSION = "fulfillment.add_shipment"  # who ships also prints the label
 REFUND_PERMISSION = "payments.add_refund"
@@ -68,19 +68,6 @@ def scope_to_merchants(rows: QuerySet[Any], user: Any, *, path: str = "merchant"
     if sees_all_orders(user):
         return rows
     return rows.filter(**{f"{path}_id__in": merchant_ids_of(user)})
-
-
-class NoWrites:
-    """The record is written by the services only: nothing is added, edited or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def money(fen: int | None) -> str:
@@ -105,7 +92,7 @@ class HeldFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OrderLineInline(NoWrites, admin.TabularInline):
+class OrderLineInline(ReadOnlyMixin, admin.TabularInline):
     model = OrderLine
     fields = ("product_name", "sku", "options", "unit_price", "quantity", "line_total", "released_at")
     readonly_fields = fields
@@ -127,7 +114,7 @@ class OrderLineInline(NoWrites, admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(NoWrites, PrivacyAdminMixin, admin.ModelAdmin):
+class OrderAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = (
         "number", "merchant", "status", "payment_method", "total", "held", "recipient_name", "city",
         "created_at",
@@ -353,7 +340,7 @@ class OrderAdmin(NoWrites, PrivacyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Purchase)
-class PurchaseAdmin(NoWrites, PrivacyAdminMixin, admin.ModelAdmin):
+class PurchaseAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     """One checkout across merchants: platform staff (finance) only, read-only."""
 
     list_display = ("number", "status", "payment_method", "amount", "created_at", "pay_by", "paid_at")

@@ -33,17 +33,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
-from candor.orders.admin import NoWrites, money
+from candor.orders.admin import money
 from candor.payments import services
 from candor.payments.models import Payment, PaymentNotice, Refund, RemittanceSlip
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 REVIEW_PERMISSION = "payments.change_remittanceslip"
 PAY_BACK_PERMISSION = "payments.change_refund"
 _DATA_URL = re.compile(r"data:([a-z]+/[a-z.+-]+);base64,(.*)", re.DOTALL)
 
 
-class _ReadOnly(NoWrites, admin.ModelAdmin):
+class _ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
     pass
 
 

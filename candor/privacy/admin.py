@@ -11,14 +11,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from candor.privacy import audit_verify, docfiles
-from candor.privacy.admin_mixins import ModelAdmin
+from candor.privacy.admin_mixins import ModelAdmin, ReadOnlyMixin
 from candor.privacy.models import (
     AuditEvent,
     ConsentRecord,
@@ -29,15 +28,8 @@ from candor.privacy.models import (
 )
 
 
-class ReadOnlyAdmin(ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyMixin, ModelAdmin):
+    """The core's ledgers and keys: append-only or changed through ``crypto`` only."""
 
 
 @admin.register(AuditEvent)

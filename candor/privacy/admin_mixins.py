@@ -257,3 +257,17 @@ def _target(obj: models.Model) -> str:
 
 def _url_name(opts: Any) -> str:
     return f"{opts.app_label}_{opts.model_name}_privacy_reveal"
+
+
+class ReadOnlyMixin:
+    """For records written by the services only (ledgers, logs, transaction records, derived
+    data): nothing is added, edited or deleted in the back office. Put it first in the bases."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
