@@ -502,3 +502,16 @@ CANDOR_RISK_LIMITS = {
 # Where payment institutions and the carrier post their notifications: this site's own base URL
 # as they reach it. The in-process scheme lets the local simulators call this process directly.
 CANDOR_PUBLIC_BASE_URL = os.environ.get("CANDOR_PUBLIC_BASE_URL", "inprocess://localhost")
+
+# --- privacy centre (owner: candor.mydata, candor.service) ---
+# Data exports: sealed zips in a private directory (never under static or media), deleted when
+# their link expires.
+CANDOR_EXPORT_DIR = Path(os.environ.get("CANDOR_EXPORT_DIR", str(VAR_DIR / "exports")))
+# Days to answer a request, per kind, over the defaults in candor/service/deadlines.py (15; 10
+# for questions and complaints), e.g. CANDOR_REQUEST_DAYS="deletion=10,access=15".
+CANDOR_REQUEST_DAYS = {
+    kind.strip(): int(days)
+    for kind, _sep, days in (
+        item.partition("=") for item in os.environ.get("CANDOR_REQUEST_DAYS", "").split(",") if "=" in item
+    )
+}

@@ -59,7 +59,7 @@ class ExportNotReady(CandorError):
 
 def export_dir() -> Path:
     """The private directory of sealed exports: never under static or media."""
-    directory = Path(getattr(settings, "CANDOR_EXPORT_DIR", settings.VAR_DIR / "exports"))
+    directory = Path(settings.CANDOR_EXPORT_DIR)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     return directory
 

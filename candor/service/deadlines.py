@@ -21,7 +21,7 @@ DAYS: dict[str, int] = {Kind.QUESTION: 10, Kind.COMPLAINT: 10}
 
 
 def days_for(kind: str) -> int:
-    overrides: dict[str, int] = getattr(settings, "CANDOR_REQUEST_DAYS", {}) or {}
+    overrides: dict[str, int] = settings.CANDOR_REQUEST_DAYS
     return int(overrides.get(kind, DAYS.get(kind, DEFAULT_DAYS)))
 
 

@@ -231,7 +231,7 @@ class UnionPay(PaymentGateway):
     ) -> RefundResult:
         if not provider_trade_no:
             raise ValueError("a UnionPay refund names the payment by its queryId: pass provider_trade_no")
-        base = getattr(settings, "CANDOR_PUBLIC_BASE_URL", "inprocess://localhost").rstrip("/")
+        base = settings.CANDOR_PUBLIC_BASE_URL.rstrip("/")
         fields = self.signed({
             "txnType": "04",
             "txnSubType": "00",
