@@ -44,10 +44,12 @@ def tables() -> list[Any]:
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
+    from candor.announcements.models import ShutdownNotice
     from candor.privacy.models import DataKey
     from tests.privacy_app.crypto_models import Person, PlainPerson
 
-    return [ContentType, Permission, Group, get_user_model(), DataKey, Person, PlainPerson]
+    # ShutdownNotice: the base layout's site-wide bar reads it (cached for a minute).
+    return [ContentType, Permission, Group, get_user_model(), DataKey, Person, PlainPerson, ShutdownNotice]
 
 
 def build(rows: int) -> None:
