@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT, BenchError, Context, Server
+from bench.harness import ROOT, BenchError, Context, ScratchPostgres, Server
 from bench.http_server import PRODUCTION
 
 STOCK = 10_000_000
@@ -122,8 +122,6 @@ class CheckoutBench:
         print(f"{self.tag}: {text}", flush=True)
 
     def run(self) -> tuple[str, dict[str, Any], dict[str, float]]:
-        from bench.catalog import ScratchPostgres
-
         scratch = ScratchPostgres(self.postgres) if self.postgres else None
         if scratch is not None:
             scratch.create()

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -579,6 +579,57 @@ def report(name: str, result: LoadResult, baseline: LoadResult) -> None:
         f"p99 {result.p99_ms:.1f} ms{errors}",
         flush=True,
     )
+
+
+class ScratchPostgres:
+    """The PostgreSQL database of ``--postgres URL``: created when missing and dropped after,
+    or (when it exists) required empty and emptied after."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parts = urlsplit(url)
+        self.name = parts.path.lstrip("/")
+        if not self.name or parts.hostname not in {"127.0.0.1", "localhost", "::1"}:
+            raise BenchError(f"--postgres: give a scratch database on this machine, not {url!r}")
+        self.admin = parts._replace(path="/postgres").geturl()
+        self.created = False
+
+    def _admin(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.admin, autocommit=True)
+
+    def create(self) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with self._admin() as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+                self.created = True
+                return
+        with psycopg.connect(self.url) as conn:
+            tables = conn.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            ).fetchone()[0]
+        if tables:
+            raise BenchError(f"--postgres: database {self.name} has {tables} tables; give an empty one")
+
+    def drop(self) -> None:
+        import psycopg
+        from psycopg import sql
+
+        try:
+            if self.created:
+                with self._admin() as conn:
+                    conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(self.name)))
+            else:
+                with psycopg.connect(self.url, autocommit=True) as conn:
+                    conn.execute("DROP SCHEMA public CASCADE")
+                    conn.execute("CREATE SCHEMA public")
+        except psycopg.Error as exc:
+            print(f"bench: WARNING could not clean up PostgreSQL database {self.name}: {exc}", flush=True)
 
 
 # --- benchmarks that run in a child process with their own Django -----------------------------

@@ -5,7 +5,8 @@ alone. It works in a fresh temporary SQLite file and ``CANDOR_VAR_DIR`` (never t
 ``var/`` or ``DATABASE_URL``), with the test-only models of ``tests.privacy_app``: ``Person``
 (phone and ID number encrypted, a blind-index column, a nickname) and ``PlainPerson``, its
 column-for-column twin in clear. Each holds ``--rows`` rows, one subject per row. With
-``--postgres URL`` it runs against that (empty, scratch) PostgreSQL database instead.
+``--postgres URL`` it runs against that scratch PostgreSQL database instead (created and
+dropped when missing; required empty, and emptied after, when it exists).
 
 One operation is what a request does for a list page: take the first 20 rows, read every
 field. The encrypted page runs in a fresh key cache each time, as each request does, so the
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BenchError, Context, run_child, setup_django
+from bench.harness import BenchError, Context, ScratchPostgres, run_child, setup_django
 
 PAGE = 20
 ROWS = 1_000
@@ -38,33 +39,20 @@ def run(ctx: Context) -> None:
     run_child(ctx, "crypto")
 
 
-def tables() -> list[Any]:
-    """What the page needs, in creation order (the user's groups and permissions for its FKs)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    from candor.announcements.models import ShutdownNotice
-    from candor.privacy.models import DataKey
-    from tests.privacy_app.crypto_models import Person, PlainPerson
-
-    # ShutdownNotice: the base layout's site-wide bar reads it (cached for a minute).
-    return [ContentType, Permission, Group, get_user_model(), DataKey, Person, PlainPerson, ShutdownNotice]
-
-
 def build(rows: int) -> None:
+    """Every table of the app (the served page's base layout reads some: the shutdown bar, the
+    cart badge), the test-only ``Person`` and ``PlainPerson`` with them, then the rows."""
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.db import connection, transaction
 
     from tests.privacy_app.crypto_models import Person, PlainPerson
 
+    call_command("migrate", "--no-input", verbosity=0)
+    with connection.schema_editor() as editor:  # test-only models have no migrations
+        editor.create_model(Person)
+        editor.create_model(PlainPerson)
     user_model = get_user_model()
-    existing = set(connection.introspection.table_names())
-    if any(model._meta.db_table in existing for model in tables()):
-        raise SystemExit("crypto: the database already has these tables; give an empty scratch database")
-    with connection.schema_editor() as editor:
-        for model in tables():
-            editor.create_model(model)
     with transaction.atomic():
         users = user_model.objects.bulk_create(
             user_model(username=f"bench-{i}", password="!") for i in range(rows)
@@ -260,27 +248,22 @@ def main(argv: list[str]) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
     for stale in scratch.glob("crypto.sqlite3*"):  # a kept --dir from an earlier run
         stale.unlink()
-    setup_django(scratch, "crypto.sqlite3", database_url=args.postgres)
+    database = ScratchPostgres(args.postgres) if args.postgres else None
     try:
+        if database is not None:
+            database.create()  # created, or required empty; dropped or emptied below
+        setup_django(scratch, "crypto.sqlite3", database_url=args.postgres)
         return measure(args.rows, args.calls, args.rounds)
     finally:
         try:
-            if args.postgres:
-                drop()
+            if database is not None:
+                from django.db import connections
+
+                connections.close_all()
+                database.drop()
         finally:
             if args.dir is None:
                 shutil.rmtree(scratch, ignore_errors=True)
-
-
-def drop() -> None:
-    """Leave the scratch PostgreSQL database as it was given: empty."""
-    from django.db import connection
-
-    existing = set(connection.introspection.table_names())
-    with connection.schema_editor() as editor:
-        for model in reversed(tables()):
-            if model._meta.db_table in existing:
-                editor.delete_model(model)
 
 
 if __name__ == "__main__":
