@@ -202,8 +202,11 @@ def export_baseline_sql() -> list[str]:
     for declaration in datamap.declarations():
         if not declaration.fields:
             continue
-        subject = "pk" if declaration.subject == "pk" else declaration.subject
-        table, pk, subject_col, *columns = quoted(declaration.model, "pk", subject, *declaration.fields)
+        # subject_field: a foreign key's column, or a plain id column such as the simulators'
+        # account_id (no account: 0)
+        table, pk, subject_col, *columns = quoted(
+            declaration.model, "pk", declaration.subject_field, *declaration.fields
+        )
         statements.append(
             f"SELECT {', '.join([pk, *columns])} FROM {table} WHERE {subject_col} = %s ORDER BY {pk}"
         )
