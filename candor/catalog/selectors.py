@@ -40,6 +40,7 @@ from candor.catalog.reference import (  # noqa: F401 - selectors stays the catal
     reference,
     reference_changed,
 )
+from candor.money import price_text
 
 SORTS: dict[str, tuple[str, ...]] = {
     "sales": ("-sales_count", "-id"),
@@ -54,12 +55,6 @@ MAX_PAGE = 1000
 COUNT_CAP = 2_000
 MAX_PRICE_FEN = 100_000_000_00
 MAX_ID = 2**31 - 1
-
-
-def price_text(fen: int) -> str:
-    """Fen as the shop shows it: 1280 -> "¥12.80"."""
-    fen = int(fen or 0)
-    return f"¥{fen // 100}.{fen % 100:02d}"
 
 
 # --- the product list ----------------------------------------------------------------------

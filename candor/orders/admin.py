@@ -39,9 +39,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from candor.catalog.selectors import price_text
 from candor.errors import CandorError
 from candor.fulfillment import services as fulfillment
+from candor.money import price_text
 from candor.orders import services
 from candor.orders.models import Order, OrderLine, Purchase
 from candor.orders.risk import HELD_REASONS

@@ -209,7 +209,7 @@ def test_alipay_purchase_shipped_by_merchant_staff_tracked_and_confirmed(
     expect(choice).to_contain_text("138****8000")
     page.check(f'input[name="address_id"][value="{address.pk}"]')
     page.check('input[name="payment_method"][value="alipay"]')
-    expect(page.get_by_test_id("checkout-total")).to_contain_text("3,999.00")
+    expect(page.get_by_test_id("checkout-total")).to_contain_text("¥3999.00")
     page.screenshot(path=str(artifact_dir / "orders-checkout-zh.png"), full_page=True)
     page.get_by_test_id("place-order").click()
     page.wait_for_url("**/payments/*/pay/")

@@ -1,17 +1,16 @@
 """Template helpers of the cart: ``{% cart_count %}`` for the header badge (units in the
 visitor's cart, one indexed query for a member, none for a guest) and ``|yuan`` to show an
-integer fen amount as ``¥12.34``.
+integer fen amount as ``¥12.34`` (``candor.money``).
 
 Usage: ``{% load cart_tags %}<a href="{% url 'cart:detail' %}">{% cart_count %}</a>``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
 from candor.cart import selectors
+from candor.money import yuan_filter
 
 register = template.Library()
 
@@ -31,13 +30,4 @@ def cart_count(context: template.Context) -> int:
     return int(cached)
 
 
-@register.filter
-def yuan(fen: Any) -> str:
-    """``1999`` -> ``¥19.99``; anything that is not a whole number of fen -> ``""``."""
-    try:
-        amount = int(fen)
-    except (TypeError, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    whole, cents = divmod(abs(amount), 100)
-    return f"{sign}¥{whole:,}.{cents:02d}"
+register.filter("yuan", yuan_filter)  # candor.money: one way to write an amount

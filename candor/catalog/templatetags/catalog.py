@@ -1,4 +1,4 @@
-"""``{{ fen|yuan }}`` shows integer fen as the shop writes prices: 1280 -> ¥12.80.
+"""``{{ fen|yuan }}`` shows integer fen as the shop writes prices (``candor.money``): 1280 -> ¥12.80.
 ``{% product_cards cards %}`` writes a list's cards: the markup of ``catalog/_card.html``
 (which stays for single cards elsewhere; a test holds the two to the same output) without
 a template include and some thirty variable lookups per card, the larger part of a list
@@ -12,14 +12,13 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from candor.catalog.selectors import Card, price_text
+from candor.catalog.selectors import Card
+from candor.money import yuan_filter
 
 register = template.Library()
 
 
-@register.filter
-def yuan(fen: int) -> str:
-    return price_text(fen)
+register.filter("yuan", yuan_filter)
 
 
 @register.simple_tag
