@@ -32,7 +32,7 @@ from candor.addresses.selectors import address_for_order
 from candor.addresses.services import address_clean
 from candor.cart.models import CartItem
 from candor.cart.selectors import cart_get
-from candor.catalog.models import Sku
+from candor.catalog.models import Sku, Stock
 from candor.orders import numbers, risk, special, stock
 from candor.orders.errors import (
     CartEmpty,
@@ -286,7 +286,7 @@ def _create(
 
 def _add_line(order: Order, line: _Line, lang: str | None, extras: Mapping[int, Mapping[str, Any]]) -> None:
     product = line.sku.product
-    reserved = None
+    parts: list[tuple[Stock | None, int]] = [(None, line.quantity)]  # a service: not stocked
     if not product.is_service:
         reserved = stock.reserve(line.sku, line.quantity)
         if reserved is None:
@@ -294,15 +294,20 @@ def _add_line(order: Order, line: _Line, lang: str | None, extras: Mapping[int, 
             raise LineUnavailable(
                 sku_id=line.sku.pk, name=product.name(lang), available=stock.available(line.sku)
             )
-    row = OrderLine.objects.create(
-        order=order,
-        product=product,
-        sku=line.sku,
-        stock=reserved,
-        product_name=product.name(lang),
-        options=line.sku.options or {},
-        unit_price_fen=line.unit_price_fen,
-        quantity=line.quantity,
-    )
-    if line.sku.pk in extras:
-        special.save(line=row, buyer_id=order.buyer_id, kind=product.special, values=extras[line.sku.pk])
+        parts = [(row, units) for row, units in reserved]
+    # One order line per warehouse the units come from, each holding its reservation.
+    rows = [
+        OrderLine.objects.create(
+            order=order,
+            product=product,
+            sku=line.sku,
+            stock=reserved,
+            product_name=product.name(lang),
+            options=line.sku.options or {},
+            unit_price_fen=line.unit_price_fen,
+            quantity=units,
+        )
+        for reserved, units in parts
+    ]
+    if line.sku.pk in extras:  # the special goods' details, once per SKU
+        special.save(line=rows[0], buyer_id=order.buyer_id, kind=product.special, values=extras[line.sku.pk])

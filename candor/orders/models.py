@@ -11,8 +11,9 @@ after completion (E-Commerce Law art. 31) even when the account is cancelled, re
 for legal purposes. Province, city and district stay in clear: they point at no one and are what
 a masked address shows.
 
-Stock is reserved per line from one warehouse row (``OrderLine.stock``) by a conditional UPDATE
-at creation (``stock.reserve``) and given back when an unpaid order times out or is cancelled
+Stock is reserved per line from one warehouse row (``OrderLine.stock``; a quantity no single
+warehouse holds is split into one line per warehouse) by a conditional UPDATE at creation
+(``stock.reserve``) and given back when an unpaid order times out or is cancelled
 (``reservation_released``), so a line without its reservation cannot exist.
 """
 

@@ -6,7 +6,12 @@ applies it atomically, so two buyers of the last unit cannot both succeed. Postg
 the condition after waiting for a concurrent writer's row lock (READ COMMITTED); SQLite runs
 one writer at a time (IMMEDIATE transactions). No
 ``SELECT … FOR UPDATE`` is needed and the check can never go negative (the column is unsigned
-too). The warehouse with the most units is tried first, then the others.
+too). One warehouse that holds the whole quantity is preferred (one parcel), the fullest
+first; when none does, the line is split over several warehouses, the fullest first, each part
+its own conditional UPDATE and its own order line, as the cart promised the units of every
+warehouse together. A part that loses a race to another buyer leaves the rest to the next
+warehouse; when all of them together fall short, the parts already taken are put back at once
+(so the units the refusal names are right), and the caller's transaction is rolled back too.
 
 Returning is guarded by the line's ``released_at``: only the call that flips it from NULL adds
 the units back, so a cancellation racing a timeout returns them once.
@@ -22,12 +27,28 @@ from candor.catalog.services import stock_take
 from candor.orders.models import OrderLine
 
 
-def reserve(sku: Sku, quantity: int) -> Stock | None:
-    """Take ``quantity`` units of ``sku`` from one warehouse; None when no warehouse has them."""
-    candidates = Stock.objects.filter(sku=sku, quantity__gte=quantity).order_by("-quantity", "pk")
-    for row in candidates.only("pk", "sku_id", "warehouse"):
-        if stock_take(sku_id=sku.pk, warehouse=row.warehouse, quantity=quantity):
-            return row
+def reserve(sku: Sku, quantity: int) -> list[tuple[Stock, int]] | None:
+    """Take ``quantity`` units of ``sku``: [(warehouse row, units taken)], one row when a
+    warehouse has them all; None, with nothing taken, when the warehouses together have fewer."""
+    rows = list(
+        Stock.objects.filter(sku=sku, quantity__gt=0)
+        .order_by("-quantity", "pk")
+        .only("pk", "sku_id", "warehouse", "quantity")
+    )
+    for row in rows:
+        if row.quantity >= quantity and stock_take(sku_id=sku.pk, warehouse=row.warehouse, quantity=quantity):
+            return [(row, quantity)]
+    parts: list[tuple[Stock, int]] = []
+    wanted = quantity
+    for row in rows:
+        part = min(row.quantity, wanted)
+        if stock_take(sku_id=sku.pk, warehouse=row.warehouse, quantity=part):
+            parts.append((row, part))
+            wanted -= part
+            if not wanted:
+                return parts
+    for row, part in parts:
+        Stock.objects.filter(pk=row.pk).update(quantity=F("quantity") + part)
     return None
 
 

@@ -274,9 +274,44 @@ def test_a_changed_price_is_refused_until_the_buyer_confirms_the_new_total(membe
 def test_a_refusal_reserves_nothing_in_any_warehouse(member):
     sku = f.make_sku(stock=2)
     Stock.objects.create(sku=sku, warehouse="WH-SH", quantity=2)
-    # Four in all, but a line is reserved from one warehouse: refused, and both untouched.
-    refused(member, "out_of_stock", lines={sku.pk: 3})
+    # Four in all: five are refused with the four named, and neither warehouse is touched,
+    # although the first part was taken before the shortfall was known.
+    error = refused(member, "out_of_stock", lines={sku.pk: 5})
+    assert error.extra == {"sku_id": sku.pk, "available": 4}
     assert sorted(Stock.objects.filter(sku=sku).values_list("quantity", flat=True)) == [2, 2]
+    assert nothing_placed()
+
+
+def test_units_spread_over_warehouses_are_sold_as_the_cart_counted_them(member):
+    sku = f.make_sku(stock=3)
+    shanghai = Stock.objects.create(sku=sku, warehouse="WH-SH", quantity=2)
+    purchase = f.buy(member, sku, 5)
+    lines = list(OrderLine.objects.filter(order__purchase=purchase).order_by("id"))
+    # One line per warehouse, the fuller first, each holding its own reservation.
+    assert [(line.stock.warehouse, line.quantity) for line in lines] == [
+        (Stock.objects.exclude(pk=shanghai.pk).get(sku=sku).warehouse, 3), ("WH-SH", 2),
+    ]  # fmt: skip
+    assert purchase.total_fen == 5 * sku.price_fen
+    assert list(Stock.objects.filter(sku=sku).values_list("quantity", flat=True)) == [0, 0]
+
+
+def test_one_warehouse_that_has_them_all_ships_them_in_one_parcel(member):
+    sku = f.make_sku(stock=2)
+    Stock.objects.create(sku=sku, warehouse="WH-SH", quantity=6)
+    line = OrderLine.objects.get(order__purchase=f.buy(member, sku, 3))
+    assert (line.stock.warehouse, line.quantity) == ("WH-SH", 3)
+    assert sorted(Stock.objects.filter(sku=sku).values_list("quantity", flat=True)) == [2, 3]
+
+
+def test_cancelling_a_split_line_gives_each_warehouse_its_units_back(member):
+    from candor.orders import services
+
+    sku = f.make_sku(stock=3)
+    Stock.objects.create(sku=sku, warehouse="WH-SH", quantity=2)
+    purchase = f.buy(member, sku, 5)
+    order = purchase.orders.get()
+    services.order_cancel(order_id=order.pk, actor_id=member.pk, reason="buyer")
+    assert sorted(Stock.objects.filter(sku=sku).values_list("quantity", flat=True)) == [2, 3]
 
 
 # --- The cart ---------------------------------------------------------------------------------
