@@ -78,10 +78,12 @@ class Memory:
 
 @dataclass(frozen=True)
 class ServerSpec:
-    """How to start one server; ``{port}`` in ``args`` is replaced by a free port."""
+    """How to start one server; ``{port}`` in ``args`` is replaced by a free port. ``ready``:
+    the path that answers 200 once it serves (the bench settings' hello-world by default)."""
 
     name: str
     args: tuple[str, ...]
+    ready: str = HELLO
 
     def command(self, port: int) -> list[str]:
         return [sys.executable, "-m", *(arg.format(host=HOST, port=port) for arg in self.args)]
@@ -409,13 +411,13 @@ class Server:
             if self.proc.poll() is not None:
                 raise BenchError(f"{self.spec.name} exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
-                status, _ = get(self.port, HELLO)
+                status, _ = get(self.port, self.spec.ready)
             except (OSError, http.client.HTTPException):
                 time.sleep(0.1)
                 continue
             if status == 200:
                 return
-            raise BenchError(f"{self.spec.name} answered {HELLO} with {status}:\n{self.log_tail()}")
+            raise BenchError(f"{self.spec.name} answered {self.spec.ready} with {status}:\n{self.log_tail()}")
         raise BenchError(f"{self.spec.name} not ready after {timeout:.0f}s:\n{self.log_tail()}")
 
     def check(self, path: str) -> None:
@@ -462,12 +464,18 @@ class Server:
 # --- the run's shared state --------------------------------------------------------------------
 
 
-def bench_env(var_dir: Path) -> dict[str, str]:
-    env = {
+def scrubbed_env() -> dict[str, str]:
+    """This process's environment without the developer's settings (a server would otherwise
+    serve their database, or their DEBUG)."""
+    return {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(_SCRUBBED_PREFIXES) and key not in _SCRUBBED_NAMES
     }
+
+
+def bench_env(var_dir: Path) -> dict[str, str]:
+    env = scrubbed_env()
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         CANDOR_VAR_DIR=str(var_dir),

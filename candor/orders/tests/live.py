@@ -18,27 +18,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[3]
-HOST = "127.0.0.1"
-PING = "/api/v1/ping"
-# The developer's own settings must not reach the server: it would serve their database.
-_SCRUBBED_PREFIXES = ("CANDOR_", "DJANGO_", "GRANIAN_")
-_SCRUBBED_NAMES = {"DATABASE_URL", "REDIS_URL", "WEB_CONCURRENCY"}
+from bench.harness import ROOT, ServerSpec, scrubbed_env
+
+# ``candor serve``'s granian command line (without its system checks), on a free port; the
+# bench harness's Server starts it, waits for the ping and stops every worker after.
+SERVE = ServerSpec(
+    "granian wsgi 2w×8t",
+    (
+        "granian", "--interface", "wsgi", "--host", "{host}", "--port", "{port}",
+        "--workers", "2", "--blocking-threads", "8", "--no-ws", "candor.wsgi:application",
+    ),
+    ready="/api/v1/ping",
+)  # fmt: skip
 
 
 class Database:
@@ -119,11 +120,7 @@ class _SqliteCursor:
 
 
 def server_env(scratch: Path, database: Database, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(_SCRUBBED_PREFIXES) and key not in _SCRUBBED_NAMES
-    }
+    env = scrubbed_env()
     env.update(
         DJANGO_SETTINGS_MODULE="candor.settings",
         CANDOR_VAR_DIR=str(scratch / "var"),
@@ -142,89 +139,6 @@ def setup(env: dict[str, str], *, stock: int, users: int) -> dict[str, Any]:
         raise RuntimeError(f"setup failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     info: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return info
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    """``candor serve``'s granian command line (without its system checks), on a free port."""
-
-    def __init__(self, env: dict[str, str], log_path: Path, *, workers: int = 2, threads: int = 8) -> None:
-        self.env = env
-        self.log_path = log_path
-        self.port = _free_port()
-        self.argv = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--host", HOST, "--port", str(self.port),
-            "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws",
-            "candor.wsgi:application",
-        ]  # fmt: skip
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        with self.log_path.open("wb") as log:
-            # Its own session, so stopping it reaches every worker.
-            self.proc = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    def _wait_ready(self, timeout: float = 60.0) -> None:
-        assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.proc.returncode}:\n{self.log()}")
-            conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-            try:
-                conn.request("GET", PING)
-                if conn.getresponse().status == 200:
-                    return
-            except (OSError, http.client.HTTPException):
-                time.sleep(0.1)
-            finally:
-                conn.close()
-        raise RuntimeError(f"the server did not answer {PING} within {timeout:.0f} s:\n{self.log()}")
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        pid = self.proc.pid
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(pid, signal.SIGKILL)
-                self.proc.wait()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGKILL)  # the group is ours: no stray worker survives
-        self.proc = None
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except OSError:
-            return ""
 
 
 # --- the setup, in the child -------------------------------------------------------------------

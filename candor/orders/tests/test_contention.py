@@ -32,6 +32,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bench.harness import HOST, Server
 from candor.orders.tests import live
 from candor.orders.tests.factories import RECIPIENT
 
@@ -53,7 +54,7 @@ def _attempts(sku_id: int, tokens: list[str], port: int) -> list[tuple[int, dict
     def send(i: int, key: str) -> tuple[int, dict[str, object]]:
         conn = getattr(local, "conn", None)
         if conn is None:
-            conn = local.conn = http.client.HTTPConnection(live.HOST, port, timeout=60)
+            conn = local.conn = http.client.HTTPConnection(HOST, port, timeout=60)
         body = {
             "payment_method": "cod" if i % 2 else "alipay",
             "recipient": RECIPIENT,
@@ -104,9 +105,9 @@ def test_stock_200_is_sold_exactly_once_to_1000_concurrent_buyers(tmp_path: Path
         )
         info = live.setup(env, stock=STOCK, users=BUYERS)
         sku_id = info["sku_id"]
-        with live.Server(env, tmp_path / "server.log") as server:
+        with Server(live.SERVE, env, tmp_path) as server:
             answers = _attempts(sku_id, info["tokens"], server.port)
-        log = server.log()
+        log = server.log_path.read_text(errors="replace")
 
         statuses = Counter(status for status, _answer in answers)
         unexpected = [(s, a) for s, a in answers if s not in (201, 409)][:5]
