@@ -11,14 +11,22 @@ from __future__ import annotations
 import http.client
 import json
 import secrets
-import threading
-import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.harness import DISTURBED, HOST, BenchError, Context, CpuSample, LoadResult, Server, wait_quiet
+from bench.harness import (
+    DISTURBED,
+    HOST,
+    BenchError,
+    Context,
+    CpuSample,
+    LoadResult,
+    Server,
+    post_load,
+    wait_quiet,
+)  # fmt: skip
 from bench.login import _wrk, drain
 
 PATH = "/api/v1/orders"
@@ -108,58 +116,14 @@ class OrderLoad:
         return self._python(seconds, nonce)
 
     def _python(self, seconds: int, nonce: str) -> tuple[LoadResult, Counter[int]]:
-        lock = threading.Lock()
-        statuses: Counter[int] = Counter()
-        samples: list[float] = []
-        start = time.perf_counter()
-        deadline = start + seconds
+        def request(slot: int, n: int) -> tuple[str, dict[str, str]]:
+            return self.body, self._headers(slot + n, f"{nonce}-{slot}-{n}")
 
-        def worker(slot: int) -> None:
-            conn = http.client.HTTPConnection(HOST, self.server.port, timeout=TIMEOUT)
-            seen: Counter[int] = Counter()
-            mine: list[float] = []
-            n = 0
-            while (t0 := time.perf_counter()) < deadline:
-                n += 1
-                try:
-                    conn.request(
-                        "POST", PATH, body=self.body, headers=self._headers(slot + n, f"{nonce}-{slot}-{n}")
-                    )
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    seen[0] += 1
-                    continue
-                seen[response.status] += 1
-                mine.append(time.perf_counter() - t0)
-            conn.close()
-            with lock:
-                statuses.update(seen)
-                samples.extend(mine)
-
-        pool = [
-            threading.Thread(target=worker, args=(i,), daemon=True)
-            for i in range(self.ctx.options.connections)
-        ]
-        for thread in pool:
-            thread.start()
-        for thread in pool:
-            thread.join()
-        elapsed = time.perf_counter() - start
-        samples.sort()
-
-        def pct(p: float) -> float:
-            return (
-                samples[min(len(samples) - 1, round(p / 100 * (len(samples) - 1)))] * 1000 if samples else 0.0
-            )
-
-        ok = statuses.get(201, 0)
-        result = LoadResult(
-            requests=ok, seconds=elapsed, p50_ms=pct(50), p99_ms=pct(99), errors=sum(statuses.values()) - ok,
-            client="python",
+        run = post_load(
+            self.server.port, PATH, request,
+            seconds=seconds, connections=self.ctx.options.connections, timeout=TIMEOUT,
         )  # fmt: skip
-        return result, statuses
+        return run.result(), run.statuses
 
 
 def _lua(body: str, tokens: list[str], nonce: str) -> str:

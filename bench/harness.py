@@ -18,6 +18,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
@@ -248,6 +250,78 @@ def make_load_generator(choice: str, workdir: Path) -> LoadGenerator:
             flush=True,
         )
     return PythonClient()
+
+
+@dataclass
+class PostLoad:
+    """What ``post_load`` saw: answers by status (0: the connection failed), the latency of
+    each answered request in seconds (sorted), and the run's length."""
+
+    statuses: Counter[int]
+    samples: list[float]
+    seconds: float
+
+    def pct(self, p: float) -> float:
+        """The ``p``-th percentile latency in milliseconds."""
+        samples = self.samples
+        return samples[min(len(samples) - 1, round(p / 100 * (len(samples) - 1)))] * 1000 if samples else 0.0
+
+    def result(self, ok: int = 201) -> LoadResult:
+        """Answers with status ``ok`` as the requests; any other as errors."""
+        done = self.statuses.get(ok, 0)
+        return LoadResult(
+            requests=done, seconds=self.seconds, p50_ms=self.pct(50), p99_ms=self.pct(99),
+            errors=sum(self.statuses.values()) - done, client="python",
+        )  # fmt: skip
+
+
+def post_load(
+    port: int,
+    path: str,
+    request: Callable[[int, int], tuple[str, dict[str, str]]],
+    *,
+    seconds: float,
+    connections: int,
+    timeout: float,
+) -> PostLoad:
+    """The Python fallback client for POSTs (wrk's Lua scripts are the first choice):
+    ``connections`` threads on keep-alive connections for ``seconds``; ``request(slot, n)``
+    gives the body and headers of connection ``slot``'s ``n``-th request."""
+    lock = threading.Lock()
+    statuses: Counter[int] = Counter()
+    samples: list[float] = []
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    def worker(slot: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+        seen: Counter[int] = Counter()
+        mine: list[float] = []
+        n = 0
+        while (t0 := time.perf_counter()) < deadline:
+            n += 1
+            body, headers = request(slot, n)
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                seen[0] += 1
+                continue
+            seen[response.status] += 1
+            mine.append(time.perf_counter() - t0)
+        conn.close()
+        with lock:
+            statuses.update(seen)
+            samples.extend(mine)
+
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return PostLoad(statuses=statuses, samples=sorted(samples), seconds=time.perf_counter() - start)
 
 
 # --- servers ---------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ from bench.harness import (
     CpuSample,
     LoadResult,
     Server,
+    post_load,
     process_tree,
     wait_quiet,
 )
@@ -232,64 +233,26 @@ def _wrk(executable: str, script: Path, url: str, seconds: int, connections: int
 def _python(url: str, bodies: list[str] | str, seconds: int, connections: int) -> LoginRun:
     """The harness's Python fallback client, for POSTs: threads on keep-alive connections."""
     parts = urlsplit(url)
-    host, port, path = parts.hostname or HOST, parts.port or 80, parts.path
     feed = itertools.repeat(bodies) if isinstance(bodies, str) else iter(bodies)
     lock = threading.Lock()
-    statuses: Counter[int] = Counter()
-    samples: list[float] = []
     exhausted = 0
-    start = time.perf_counter()
-    deadline = start + seconds
+    headers = {"Content-Type": "application/json"}
 
-    def worker() -> None:
+    def request(slot: int, n: int) -> tuple[str, dict[str, str]]:
         nonlocal exhausted
-        conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT)
-        headers = {"Content-Type": "application/json"}
-        mine: list[float] = []
-        seen: Counter[int] = Counter()
-        while (t0 := time.perf_counter()) < deadline:
-            with lock:
-                body = next(feed, None)
-                if body is None:
-                    exhausted += 1
-                    body = '{"phone": "13800000000", "code": "000000", "device_name": "bench"}'
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                seen[0] += 1
-                continue
-            seen[response.status] += 1
-            mine.append(time.perf_counter() - t0)
-        conn.close()
         with lock:
-            statuses.update(seen)
-            samples.extend(mine)
+            body = next(feed, None)
+            if body is None:
+                exhausted += 1
+                body = '{"phone": "13800000000", "code": "000000", "device_name": "bench"}'
+        return body, headers
 
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    samples.sort()
-
-    def pct(p: float) -> float:
-        return samples[min(len(samples) - 1, round(p / 100 * (len(samples) - 1)))] * 1000 if samples else 0.0
-
+    port = parts.port or 80
+    run = post_load(port, parts.path, request, seconds=seconds, connections=connections, timeout=TIMEOUT)
     return LoginRun(
-        result=LoadResult(
-            requests=statuses.get(201, 0),
-            seconds=elapsed,
-            p50_ms=pct(50),
-            p99_ms=pct(99),
-            errors=sum(n for status, n in statuses.items() if status != 201),
-            client="python",
-        ),
-        attempts=sum(statuses.values()),
-        statuses=statuses,
+        result=run.result(),
+        attempts=sum(run.statuses.values()),
+        statuses=run.statuses,
         exhausted=exhausted,
     )
 
