@@ -72,3 +72,12 @@ def test_the_layout_still_differs_by_visitor(client, django_user_model):
     member = client.get("/products/").content.decode()
     assert 'data-testid="me-link"' in member and 'data-testid="login-link"' not in member
     assert 'name="csrfmiddlewaretoken" value="' in member
+
+
+def test_another_url_configuration_gets_its_own_rendering(settings):
+    template = engines["django"].from_string(LINKS)
+    with translation.override("en"):
+        template.render({})
+        settings.ROOT_URLCONF = "bench.urls"  # same names, another configuration
+        template.render({})
+    assert {key[1] for key in _node(template).rendered} == {"candor.urls", "bench.urls"}

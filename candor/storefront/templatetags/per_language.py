@@ -17,6 +17,7 @@ patterns and the static manifest only change with a restart.
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 from django.template.base import Node, NodeList, Parser, Token
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader_tags import BlockNode
@@ -34,7 +35,8 @@ class PerLanguageNode(Node):
 
     def render(self, context: template.Context) -> SafeString:
         language = get_language()
-        key = (language, get_urlconf(), get_script_prefix())
+        # The URL configuration as reverse() would pick it (a request's own, else the setting's).
+        key = (language, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
         found = self.rendered.get(key)
         if found is None:
             # A new context of the same engine and template holding nothing of the page's.
