@@ -88,8 +88,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--postgres",
         metavar="URL",
-        help="catalog, checkout: also run on this scratch PostgreSQL database, created and dropped by the "
-        "run (e.g. postgres://postgres@127.0.0.1:5432/candor_bench_catalog)",
+        help="catalog, checkout, crypto: also run on this scratch PostgreSQL database, created and "
+        "dropped by each (e.g. postgres://postgres@127.0.0.1:5432/candor_bench)",
     )
     parser.add_argument(
         "--catalog-products", type=int, default=catalog.PRODUCTS, metavar="N", help="catalog: products"
@@ -116,6 +116,7 @@ def main(argv: list[str]) -> int:
     names = selected(args)
     catalog.configure(postgres=args.postgres, products=args.catalog_products)
     checkout.configure(postgres=args.postgres)
+    privacy_crypto.configure(postgres=args.postgres)
     options = Options(
         seconds=args.seconds,
         warmup=args.warmup,

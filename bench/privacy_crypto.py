@@ -35,8 +35,18 @@ GOAL_RATIO = 1.2
 GOAL_EXTRA_QUERIES = 1
 
 
+_config: dict[str, str | None] = {"postgres": None}
+
+
+def configure(*, postgres: str | None = None) -> None:
+    """Set from ``python -m bench --postgres URL``: the page is measured there too."""
+    _config["postgres"] = postgres
+
+
 def run(ctx: Context) -> None:
     run_child(ctx, "crypto")
+    if _config["postgres"]:
+        run_child(ctx, "crypto", "--postgres", _config["postgres"])
 
 
 def build(rows: int) -> None:
