@@ -26,7 +26,7 @@ from bench.harness import (
     Server,
     post_load,
     wait_quiet,
-)  # fmt: skip
+)
 from bench.login import _wrk, drain
 
 PATH = "/api/v1/orders"
