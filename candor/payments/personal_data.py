@@ -67,7 +67,7 @@ register(
         "refunded_at": "when the money went back",
         "paid_back_by": "the finance staff member who paid a remittance back, not the buyer",
     },
-    retention=retention.after("created_at", years=3, then=Then.ANONYMIZE, while_account=True),
+    retention=_TERM,
     on_erasure=OnErasure.RESTRICT,
 )
 
