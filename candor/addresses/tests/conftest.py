@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import json
-
 import pytest
+
+from tests.json_api import Api
 
 
 @pytest.fixture(autouse=True)
@@ -14,20 +14,6 @@ def _keys(fresh_keys):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
-
-
-class Api:
-    def __init__(self, client) -> None:
-        self.client = client
-
-    def call(self, method: str, path: str, data=None, lang: str = "en"):
-        return self.client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data=None if data is None else json.dumps(data),
-            content_type="application/json",
-            HTTP_ACCEPT_LANGUAGE=lang,
-        )
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ stock made directly (the catalog's own tests prove its services)."""
 from __future__ import annotations
 
 import itertools
-import json
 
 import pytest
 
 from candor.catalog.models import Category, Merchant, Product, Sku, Stock
+from tests.json_api import Api
 
 PASSWORD = "x-very-long-password-1"  # the root conftest's alice and bob
 _serial = itertools.count(1)
@@ -54,21 +54,6 @@ def make_sku(shop):
         return sku
 
     return make
-
-
-class Api:
-    def __init__(self, client) -> None:
-        self.client = client
-
-    def call(self, method: str, path: str, data=None, lang: str = "en", **extra):
-        return self.client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data=data if data is None or isinstance(data, str) else json.dumps(data),
-            content_type="application/json",
-            HTTP_ACCEPT_LANGUAGE=lang,
-            **extra,
-        )
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.test import Client
 
 from candor.integrations.identity import client as authority
 from candor.integrations.identity import simulator
+from tests.json_api import Api
 
 
 @pytest.fixture(autouse=True)
@@ -70,17 +71,7 @@ def logged_in(client, user):
 
 @pytest.fixture
 def api(client):
-    class Api:
-        def call(self, method, path, data=None, lang="zh-hans"):
-            return client.generic(
-                method.upper(),
-                f"/api/v1{path}",
-                data=None if data is None else json.dumps(data),
-                content_type="application/json",
-                HTTP_ACCEPT_LANGUAGE=lang,
-            )
-
-    return Api()
+    return Api(client, lang="zh-hans")
 
 
 @pytest.fixture

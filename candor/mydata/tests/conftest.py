@@ -3,7 +3,6 @@ a private export directory per test (so sealed files never land in the developer
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from candor.orders.tests import factories as f
 from candor.search.models import SearchHistory
+from tests.json_api import Api
 
 ALICE_MOBILE = "13912345678"
 BOB_MOBILE = "13700001111"
@@ -58,20 +58,6 @@ def bob_data(bob):
     address = f.make_address(bob, recipient_name="赵大海", mobile=BOB_MOBILE, detail="人民路 7 号")
     SearchHistory.objects.create(user=bob, query="bob-secret-search", searched_at=timezone.now())
     return address
-
-
-class Api:
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def call(self, method: str, path: str, data=None, lang: str = "en"):
-        return self.client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data=None if data is None else json.dumps(data),
-            content_type="application/json",
-            HTTP_ACCEPT_LANGUAGE=lang,
-        )
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ catalog are made directly: the catalog's own tests prove its services.
 from __future__ import annotations
 
 import itertools
-import json
 import secrets
 from typing import Any
 from urllib.parse import unquote_plus
@@ -25,6 +24,7 @@ from candor.catalog.models import Category, Merchant, Product, Sku, Stock
 from candor.integrations.sms.transport import InProcessTransport
 from candor.orders.checkout import CheckoutForm, ClientSignals, purchase_place
 from candor.orders.models import Purchase
+from tests.json_api import Api as JsonApi
 
 PASSWORD = "x-very-long-password-1"
 _serial = itertools.count(1)
@@ -145,21 +145,8 @@ def new_key() -> str:
     return f"test-{secrets.token_hex(8)}"
 
 
-class Api:
-    """JSON to /api/v1 with a language and, for POST /orders, an idempotency key."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    def call(self, method: str, path: str, data: Any = None, lang: str = "en", **extra: Any) -> Any:
-        return self.client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data=data if data is None or isinstance(data, str | bytes) else json.dumps(data),
-            content_type="application/json",
-            HTTP_ACCEPT_LANGUAGE=lang,
-            **extra,
-        )
+class Api(JsonApi):
+    """The tests' JSON client with, for POST /orders, an idempotency key."""
 
     def order(self, data: Any, *, key: str | None = None, lang: str = "en") -> Any:
         return self.call("post", "/orders", data, lang=lang, HTTP_IDEMPOTENCY_KEY=key or new_key())

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from candor.staff import roles
+from tests.json_api import Api
 from tests.staff_login import verify_second_factor
 
 PHONE = "13812345678"
@@ -36,20 +36,6 @@ def clock(monkeypatch) -> Clock:
     real = timezone.now
     monkeypatch.setattr(timezone, "now", lambda: real() + clock.offset)
     return clock
-
-
-class Api:
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def call(self, method: str, path: str, data=None, lang: str = "en"):
-        return self.client.generic(
-            method.upper(),
-            f"/api/v1{path}",
-            data=None if data is None else json.dumps(data),
-            content_type="application/json",
-            HTTP_ACCEPT_LANGUAGE=lang,
-        )
 
 
 @pytest.fixture
