@@ -43,7 +43,7 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-from bench.harness import ROOT, BenchError, Context, LoadResult, ScratchPostgres, Server, get
+from bench.harness import ROOT, BenchError, Context, LoadResult, ScratchPostgres, Server, databases, get, met
 from bench.http_server import PRODUCTION
 
 PRODUCTS = 100_000
@@ -76,17 +76,8 @@ def configure(*, postgres: str | None = None, products: int | None = None) -> No
         _config["products"] = products
 
 
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
 def run(ctx: Context) -> None:
-    databases: list[tuple[str, str | None]] = [("SQLite", None)]
-    if _config["postgres"]:
-        databases.append(("PostgreSQL", _config["postgres"]))
-    else:
-        print("catalog: SQLite only (add --postgres URL for PostgreSQL too)", flush=True)
-    for label, url in databases:
+    for label, url in databases("catalog", _config["postgres"]):
         CatalogBench(ctx, label, url, _config["products"]).run()
 
 

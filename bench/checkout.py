@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import ROOT, BenchError, Context, ScratchPostgres, Server
+from bench.harness import ROOT, BenchError, Context, ScratchPostgres, Server, databases, met
 from bench.http_server import PRODUCTION
 
 STOCK = 10_000_000
@@ -73,17 +73,8 @@ def configure(*, postgres: str | None = None) -> None:
         _config["postgres"] = postgres
 
 
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
 def run(ctx: Context) -> None:
-    databases: list[tuple[str, str | None]] = [("SQLite", None)]
-    if _config["postgres"]:
-        databases.append(("PostgreSQL", _config["postgres"]))
-    else:
-        print("checkout: SQLite only (add --postgres URL for PostgreSQL too)", flush=True)
-    rows = [CheckoutBench(ctx, label, url).run() for label, url in databases]
+    rows = [CheckoutBench(ctx, label, url).run() for label, url in databases("checkout", _config["postgres"])]
     print()
     print(
         "| database | checkout API (goal ≤ 30) | lifecycle API | lifecycle services "

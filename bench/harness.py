@@ -324,6 +324,19 @@ def post_load(
     return PostLoad(statuses=statuses, samples=sorted(samples), seconds=time.perf_counter() - start)
 
 
+def met(ok: bool) -> str:
+    """How a goal reads in a benchmark's line."""
+    return "met" if ok else "NOT met"
+
+
+def databases(name: str, postgres: str | None) -> list[tuple[str, str | None]]:
+    """(label, PostgreSQL URL or None) of each database a two-database benchmark runs on."""
+    if not postgres:
+        print(f"{name}: SQLite only (add --postgres URL for PostgreSQL too)", flush=True)
+        return [("SQLite", None)]
+    return [("SQLite", None), ("PostgreSQL", postgres)]
+
+
 # --- servers ---------------------------------------------------------------------------------
 
 
