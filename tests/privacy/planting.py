@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from candor.privacy import datamap
@@ -153,3 +153,21 @@ def plant_subject() -> Planted:
                 kwargs[name] = _filler(model_field)
         planted.rows[model._meta.label] = model.objects.create(**kwargs)
     return planted
+
+
+def database_text(skip: tuple[str, ...] = ()) -> str:
+    """Every value of every column of every table (but those whose names start with one of
+    ``skip``), as one searchable text; bytes read as Latin-1 so any byte sequence is kept."""
+    chunks: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if skip and table.startswith(skip):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        chunks.append(bytes(value).decode("latin-1"))
+                    elif value is not None:
+                        chunks.append(str(value))
+    return "\n".join(chunks)

@@ -23,24 +23,9 @@ from candor.privacy.crypto import RestrictedData
 from candor.privacy.datamap import KeyClass, OnErasure
 from candor.privacy.processing import processing
 from candor.privacy.reveal import reveal
-from tests.privacy.planting import UNPLANTABLE, is_scalar, plant_subject, plantable
+from tests.privacy.planting import UNPLANTABLE, database_text, is_scalar, plant_subject, plantable
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def database_text() -> str:
-    """Every value of every column of every table, as one searchable text."""
-    chunks: list[str] = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        chunks.append(bytes(value).decode("latin-1"))
-                    elif value is not None:
-                        chunks.append(str(value))
-    return "\n".join(chunks)
 
 
 def test_every_declared_field_is_planted():

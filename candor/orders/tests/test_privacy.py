@@ -15,7 +15,6 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from candor.fulfillment import services as fulfillment
@@ -27,6 +26,7 @@ from candor.privacy import crypto, retention, rights, taxonomy
 from candor.privacy.crypto import RestrictedData, Sealed
 from candor.privacy.datamap import KeyClass
 from candor.privacy.processing import processing
+from tests.privacy.planting import database_text as planted_text
 from tests.privacy.planting import token
 
 pytestmark = pytest.mark.usefixtures("fresh_keys")
@@ -143,21 +143,9 @@ def test_special_goods_details_are_restricted_too():
 # --- The planted-data scan ---------------------------------------------------------------------
 
 
-def database_text(skip: tuple[str, ...] = OUTSIDE) -> str:
-    """Every value of every column of every table but the outside parties', as one text."""
-    chunks: list[str] = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            if table.startswith(skip):
-                continue
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        chunks.append(bytes(value).decode("latin-1"))
-                    elif value is not None:
-                        chunks.append(str(value))
-    return "\n".join(chunks)
+def database_text() -> str:
+    """Every value of every table but the outside parties' (the simulators'), as one text."""
+    return planted_text(skip=OUTSIDE)
 
 
 @pytest.mark.django_db(transaction=True)
