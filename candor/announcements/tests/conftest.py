@@ -4,6 +4,8 @@ next (a redirect, a message, an e-mail, a text) comes from the announcement unde
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -11,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 
+from candor.announcements import delivery
 from candor.announcements.selectors import SHUTDOWN_CACHE_KEY
 from candor.privacy import policy
 from candor.staff import roles
@@ -85,3 +88,21 @@ def member_client(members) -> Client:
     client = Client()
     client.force_login(members["ann"])
     return client
+
+
+class KilledAtTheSecondText:
+    """The notices' text gateway as a worker killed mid-run meets it: the first text goes out,
+    the second raises. Set ``killed = False`` for the rerun. ``calls`` lists every number it
+    was asked to text; ``real`` is the gateway it stands in front of."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.real = delivery.gateway()
+        self.calls: list[str] = []
+        self.killed = True
+        monkeypatch.setattr(delivery, "gateway", lambda: self)
+
+    def send(self, **kwargs: Any) -> Any:
+        self.calls.append(kwargs["phone"])
+        if self.killed and len(self.calls) == 2:
+            raise RuntimeError("worker killed")
+        return self.real.send(**kwargs)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from candor.addresses.services import address_create
 from candor.announcements import audience, delivery, services
 from candor.announcements.models import Incident, IncidentAffected, NoticeRun
-from candor.announcements.tests.conftest import logged_in, member, staff
+from candor.announcements.tests.conftest import KilledAtTheSecondText, logged_in, member, staff
 from candor.devices.models import DeviceEvent
 from candor.inbox.models import Message
 from candor.integrations.sms.models import OutboxMessage
@@ -222,16 +222,7 @@ def test_a_failure_after_a_text_went_out_keeps_its_record_and_the_retry_texts_no
     )
     with django_capture_on_commit_callbacks(execute=False):
         run = services.incident_notify(incident_id=incident.pk, actor_id=officer.pk)
-    real, calls = delivery.gateway(), []
-
-    class FailsAtTheSecond:
-        def send(self, **kwargs):
-            calls.append(kwargs["phone"])
-            if len(calls) == 2:
-                raise RuntimeError("worker killed")
-            return real.send(**kwargs)
-
-    monkeypatch.setattr(delivery, "gateway", FailsAtTheSecond)
+    gateway = KilledAtTheSecondText(monkeypatch)
     with pytest.raises(RuntimeError):
         delivery.run_notice(run.pk)
     ann_row = IncidentAffected.objects.get(user=members["ann"])
@@ -239,14 +230,9 @@ def test_a_failure_after_a_text_went_out_keeps_its_record_and_the_retry_texts_no
     assert DisclosureRecord.objects.filter(subject_id=members["ann"].pk, recipient="sms_gateway").count() == 1
     assert NoticeRun.objects.get(pk=run.pk).status == "failed"
 
-    class Counting:
-        def send(self, **kwargs):
-            calls.append(kwargs["phone"])
-            return real.send(**kwargs)
-
-    monkeypatch.setattr(delivery, "gateway", Counting)
+    gateway.killed = False  # the rerun, still counting
     assert delivery.run_notice(run.pk).status == "done"
-    assert calls.count("13812340001") == 1  # Ann texted once
+    assert gateway.calls.count("13812340001") == 1  # Ann texted once
     assert OutboxMessage.objects.filter(phone__endswith="13812340001").count() == 1
     assert DisclosureRecord.objects.filter(subject_id=members["ann"].pk).count() == 1
     assert Message.objects.filter(kind="incident", user=members["ann"]).count() == 1

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from candor.announcements import delivery
 from candor.announcements.models import NoticeRun, PolicyDraft, SmsNotice
-from candor.announcements.tests.conftest import logged_in, member, staff
+from candor.announcements.tests.conftest import KilledAtTheSecondText, logged_in, member, staff
 from candor.inbox.models import Message
 from candor.integrations.sms.aliyun import AliyunSms
 from candor.integrations.sms.base import SmsUnavailable
@@ -195,22 +195,13 @@ def test_a_broadcast_resumed_after_a_failure_texts_nobody_twice(
     with django_capture_on_commit_callbacks(execute=False):
         officer_client.post(f"{DRAFTS}{row.pk}/publish/")
     run = NoticeRun.objects.get()
-    real, calls = delivery.gateway(), []
-
-    class FailsAtTheSecond:
-        def send(self, **kwargs):
-            calls.append(kwargs["phone"])
-            if len(calls) == 2:
-                raise RuntimeError("worker killed")
-            return real.send(**kwargs)
-
-    monkeypatch.setattr(delivery, "gateway", FailsAtTheSecond)
+    gateway = KilledAtTheSecondText(monkeypatch)
     with pytest.raises(RuntimeError):
         delivery.run_notice(run.pk)
     assert SmsNotice.objects.get(user=members["ann"]).receipt
-    monkeypatch.setattr(delivery, "gateway", lambda: real)
+    monkeypatch.setattr(delivery, "gateway", lambda: gateway.real)
     assert delivery.run_notice(run.pk).status == "done"
-    assert calls == ["13812340001", "13812340002"]  # nobody texted twice
+    assert gateway.calls == ["13812340001", "13812340002"]  # nobody texted twice
     assert OutboxMessage.objects.filter(phone__endswith="13812340001").count() == 1
     assert Message.objects.filter(kind="policy", user=members["ann"]).count() == 1
     assert Message.objects.filter(kind="policy", user=dan).count() == 1
