@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "candor.identity.middleware.GuardianGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "candor.storefront.csp.CSPMiddleware",  # django-csp's, its header built once
     "candor.api.middleware.ApiErrorShapeMiddleware",
     "candor.storefront.middleware.CandorErrorPageMiddleware",
     "axes.middleware.AxesMiddleware",
