@@ -110,3 +110,11 @@ def test_home_shows_categories_and_best_sellers_in_sales_order(client):
     html = client.get("/").content.decode()
     assert 'href="/products/c/phones/"' in html
     assert html.index("华为手机") < html.index("小米手机")  # best seller first, the same for everyone
+
+
+@pytest.mark.django_db
+def test_the_header_search_box_keeps_the_query_escaped(client):
+    box = 'name="q" value="{}"'
+    assert box.format("") in client.get("/products/").content.decode()
+    html = client.get("/products/", {"q": '手机"><b>'}).content.decode()
+    assert box.format("手机&quot;&gt;&lt;b&gt;") in html
