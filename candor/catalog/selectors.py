@@ -158,11 +158,13 @@ def listing_parse(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
     """One product as a list shows it, in the reader's language. Not frozen: a frozen
-    dataclass sets each of its 16 fields through ``object.__setattr__``, 12 µs a card
-    against 1 µs, and a list makes 20 of them per request."""
+    dataclass sets each field through ``object.__setattr__``, 12 µs a card against 1 µs, and
+    a list makes 20 of them per request. What only a web page shows — the two links and the
+    "12 sold" text, in the language active then — is worked out when read (``card_links``,
+    ``sold_text``), so the API's answers, which never read them, do not pay for them."""
 
     id: int
     name: str
@@ -177,9 +179,28 @@ class Card:
     merchant_kind: str
     image_url: str
     image_alt: str
-    url: str = ""  # the product's page
-    merchant_url: str = ""  # the shop's page
-    sold: str = ""  # "12 sold", in the reader's language
+
+    @property
+    def url(self) -> str:
+        """The product's page."""
+        return f"{card_links()[0]}{self.id}/"
+
+    @property
+    def merchant_url(self) -> str:
+        """The shop's page ("" for a shop the reference no longer knows)."""
+        return f"{card_links()[1]}{self.merchant_slug}/" if self.merchant_slug else ""
+
+    @property
+    def sold(self) -> str:
+        """ "12 sold", in the reader's language."""
+        return sold_text(self.sales_count)
+
+
+def sold_text(sales: int, ngettext: Any = None) -> str:
+    """ "12 sold" in the active language; ``ngettext``: the active catalog's, when a caller
+    writing many cards looked it up once (``trans_real.catalog().ngettext``)."""
+    ngettext = ngettext or trans_real.catalog().ngettext
+    return ngettext("%(n)s sold", "%(n)s sold", sales) % {"n": sales}
 
 
 @dataclass(frozen=True)
@@ -239,8 +260,9 @@ _CARD_FIELDS = (
 )  # fmt: skip
 
 
-def _url_prefixes() -> tuple[str, str]:
-    """ "/products/" and "/products/m/" (or the language's prefix), reversed once per URL
+def card_links() -> tuple[str, str]:
+    """ "/products/" and "/products/m/" (or the language's prefix): a card's product link is
+    the first and its id, its shop link the second and the shop's slug. Reversed once per URL
     configuration, script prefix and language rather than once per card or request."""
     key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
     found = _prefixes.get(key)
@@ -276,21 +298,14 @@ def cards(products: Iterable[Any], *, lang: str | None, ref: Reference | None = 
     if ref is None or not knows(ref):
         ref = fresh_on_miss(knows)
     images = listing_sql.first_images([p[0] for p in rows])
-    detail_prefix, merchant_prefix = _url_prefixes()
     zh = _is_zh(lang)
-    merchant_cache: dict[int, tuple[str, str, str, str]] = {}
-    # The active language's catalog, which ngettext() would look up once per card.
-    ngettext = trans_real.catalog().ngettext
+    merchant_cache: dict[int, tuple[str, str, str]] = {}
     out = []
     for pid, merchant_id, name_zh, name_en, sub_zh, sub_en, brand, price_fen, sales, is_service in rows:
         shown = merchant_cache.get(merchant_id)
         if shown is None:
             merchant = ref.merchants.get(merchant_id)
-            shown = (
-                (merchant.slug, merchant.name(lang), merchant.kind, f"{merchant_prefix}{merchant.slug}/")
-                if merchant
-                else ("", "", "", "")
-            )
+            shown = (merchant.slug, merchant.name(lang), merchant.kind) if merchant else ("", "", "")
             merchant_cache[merchant_id] = shown
         image = images.get(pid)
         out.append(
@@ -308,9 +323,6 @@ def cards(products: Iterable[Any], *, lang: str | None, ref: Reference | None = 
                 merchant_kind=shown[2],
                 image_url=image[0] if image else "",
                 image_alt=((image[1] or image[2]) if zh else (image[2] or image[1])) if image else "",
-                url=f"{detail_prefix}{pid}/",
-                merchant_url=shown[3],
-                sold=ngettext("%(n)s sold", "%(n)s sold", sales) % {"n": sales},
             )
         )
     return out

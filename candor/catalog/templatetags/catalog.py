@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, trans_real
 
-from candor.catalog.selectors import Card
+from candor.catalog.selectors import Card, card_links, sold_text
 from candor.money import yuan_filter
 
 register = template.Library()
@@ -61,6 +61,9 @@ _CARD = (
 def product_cards(cards: Iterable[Card]) -> SafeString:
     service = '<span class="badge">{}</span>'.format(escape(gettext("Service")))
     own = '<span class="badge">{}</span>'.format(escape(gettext("Self-operated")))
+    # Card.url, .merchant_url and .sold as they would read, with their lookups done once.
+    detail_prefix, merchant_prefix = (escape(prefix) for prefix in card_links())
+    ngettext = trans_real.catalog().ngettext
     out = []
     for card in cards:
         name = escape(card.name)
@@ -77,16 +80,16 @@ def product_cards(cards: Iterable[Card]) -> SafeString:
         )
         out.append(
             _CARD.format(
-                url=escape(card.url),
+                url=f"{detail_prefix}{card.id}/",
                 thumb=thumb,
                 name=name,
                 subtitle=subtitle,
                 price=escape(card.price),
                 service=service if card.is_service else "",
                 own=own if card.merchant_kind == "self" else "",
-                merchant_url=escape(card.merchant_url),
+                merchant_url=f"{merchant_prefix}{escape(card.merchant_slug)}/" if card.merchant_slug else "",
                 merchant_name=escape(card.merchant_name),
-                sold=escape(card.sold),
+                sold=escape(sold_text(card.sales_count, ngettext)),
             )
         )
     return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)

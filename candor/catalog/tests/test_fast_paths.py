@@ -132,11 +132,13 @@ def test_cards_hold_the_first_image_and_the_shops_name(shop):
     ProductImage.objects.create(product=p, image_url="/a.jpg", position=1, alt_zh="甲", alt_en="")
     with translation.override("en"):
         page = selectors.product_page(selectors.listing_parse(), lang="en")
-    card = next(c for c in page.items if c.id == p.pk)
-    assert (card.image_url, card.image_alt) == ("/a.jpg", "甲")  # no English alt: the Chinese one
-    assert card.merchant_name == "Candor Official" and card.merchant_kind == "self"
-    assert card.url == f"/products/{p.pk}/" and card.merchant_url == "/products/m/candor-self/"
-    assert card.sold == "20 sold" and card.price == "¥128.00"
+        card = next(c for c in page.items if c.id == p.pk)
+        assert (card.image_url, card.image_alt) == ("/a.jpg", "甲")  # no English alt: the Chinese one
+        assert card.merchant_name == "Candor Official" and card.merchant_kind == "self"
+        assert card.url == f"/products/{p.pk}/" and card.merchant_url == "/products/m/candor-self/"
+        assert card.sold == "20 sold" and card.price == "¥128.00"
+    with translation.override("zh-hans"):  # the page-only texts are the reader's language's
+        assert card.sold == "已售 20"
 
 
 def test_a_change_shows_on_the_next_page_and_answer(shop, client, api_client):
