@@ -39,24 +39,6 @@ def query_with(request, **changes):  # type: ignore[no-untyped-def]
     return f"?{encoded}" if encoded else "?"
 
 
-_CARD = (
-    '<li class="product-card" data-testid="product-card">\n'
-    '  <a class="product-link" href="{url}">\n'
-    "    {thumb}\n"
-    '    <span class="product-name" data-testid="product-name">{name}</span>\n'
-    "  </a>\n"
-    "  {subtitle}\n"
-    '  <span class="product-price" data-testid="product-price">{price}</span>\n'
-    '  <span class="product-meta muted">\n'
-    "    {service}\n"
-    "    {own}\n"
-    '    <a href="{merchant_url}">{merchant_name}</a>\n'
-    "    · {sold}\n"
-    "  </span>\n"
-    "</li>\n"
-)
-
-
 @register.simple_tag
 def product_cards(cards: Iterable[Card]) -> SafeString:
     service = '<span class="badge">{}</span>'.format(escape(gettext("Service")))
@@ -64,32 +46,41 @@ def product_cards(cards: Iterable[Card]) -> SafeString:
     # Card.url, .merchant_url and .sold as they would read, with their lookups done once.
     detail_prefix, merchant_prefix = (escape(prefix) for prefix in card_links())
     ngettext = trans_real.catalog().ngettext
+    shops: dict[str, str] = {}  # a shop's badge and link: the same on each of its cards
     out = []
     for card in cards:
-        name = escape(card.name)
+        shop = shops.get(card.merchant_slug)
+        if shop is None:
+            link = f"{merchant_prefix}{escape(card.merchant_slug)}/" if card.merchant_slug else ""
+            badge = own if card.merchant_kind == "self" else ""
+            shop = shops[card.merchant_slug] = (
+                f'{badge}\n    <a href="{link}">{escape(card.merchant_name)}</a>'
+            )
         if card.image_url:
             thumb = (
                 f'<img class="product-thumb" src="{escape(card.image_url)}" alt="{escape(card.image_alt)}" '
                 'loading="lazy" width="160" height="160">'
             )
         else:
-            first = escape(card.name[:1])
-            thumb = f'<span class="product-thumb placeholder" aria-hidden="true">{first}</span>'
+            thumb = (
+                f'<span class="product-thumb placeholder" aria-hidden="true">{escape(card.name[:1])}</span>'
+            )
         subtitle = (
             f'<span class="product-subtitle muted">{escape(card.subtitle)}</span>' if card.subtitle else ""
         )
         out.append(
-            _CARD.format(
-                url=f"{detail_prefix}{card.id}/",
-                thumb=thumb,
-                name=name,
-                subtitle=subtitle,
-                price=escape(card.price),
-                service=service if card.is_service else "",
-                own=own if card.merchant_kind == "self" else "",
-                merchant_url=f"{merchant_prefix}{escape(card.merchant_slug)}/" if card.merchant_slug else "",
-                merchant_name=escape(card.merchant_name),
-                sold=escape(sold_text(card.sales_count, ngettext)),
-            )
+            '<li class="product-card" data-testid="product-card">\n'
+            f'  <a class="product-link" href="{detail_prefix}{card.id}/">\n'
+            f"    {thumb}\n"
+            f'    <span class="product-name" data-testid="product-name">{escape(card.name)}</span>\n'
+            "  </a>\n"
+            f"  {subtitle}\n"
+            f'  <span class="product-price" data-testid="product-price">{escape(card.price)}</span>\n'
+            '  <span class="product-meta muted">\n'
+            f"    {service if card.is_service else ''}\n"
+            f"    {shop}\n"
+            f"    · {escape(sold_text(card.sales_count, ngettext))}\n"
+            "  </span>\n"
+            "</li>\n"
         )
     return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)
