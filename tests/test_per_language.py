@@ -7,6 +7,7 @@ import re
 import pytest
 from django.template import TemplateSyntaxError, engines
 from django.test import RequestFactory
+from django.urls import set_urlconf
 from django.utils import translation
 
 from candor.storefront.templatetags.per_language import PerLanguageNode
@@ -74,10 +75,15 @@ def test_the_layout_still_differs_by_visitor(client, django_user_model):
     assert 'name="csrfmiddlewaretoken" value="' in member
 
 
-def test_another_url_configuration_gets_its_own_rendering(settings):
+def test_another_url_configuration_gets_its_own_rendering():
     template = engines["django"].from_string(LINKS)
-    with translation.override("en"):
-        template.render({})
-        settings.ROOT_URLCONF = "bench.urls"  # same names, another configuration
-        template.render({})
+    # None: the setting's (whatever an earlier test's request left in this thread).
+    set_urlconf(None)
+    try:
+        with translation.override("en"):
+            template.render({})
+            set_urlconf("bench.urls")  # a request's own (request.urlconf): same names, another one
+            template.render({})
+    finally:
+        set_urlconf(None)
     assert {key[1] for key in _node(template).rendered} == {"candor.urls", "bench.urls"}

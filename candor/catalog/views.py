@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +79,15 @@ def _listing_page(
         context.update(_chrome(request, current_sort=selectors.DEFAULT_SORT, listing=None))
         return render(request, template, context, status=400)
     page = selectors.product_page(listing, lang=lang)
-    context.update(page=page, listing=listing, lang=lang, errors={})
+    context.update(page=page, listing=listing, lang=lang, errors={}, error="")
+    # Written here rather than by {% blocktranslate %}, a tenth of the grid's time.
+    n = page.total
+    context["count_text"] = (
+        ngettext("%(n)s product", "%(n)s products", n) % {"n": n}
+        if page.total_exact
+        else _("More than %(n)s products") % {"n": n}
+    )
+    context["page_text"] = _("Page %(n)s") % {"n": page.page}
     context.update(_chrome(request, current_sort=listing.sort, listing=listing))
     # The pager's and the sort tabs' links, written here rather than by a template tag each.
     context["previous_href"] = query_with(request, page=page.page - 1) if page.has_previous else ""
@@ -112,6 +120,7 @@ def _chrome(request: HttpRequest, *, current_sort: str, listing: Any) -> dict[st
         "sort_tabs": sort_tabs(current_sort),
         "roots": [{"slug": n.slug, "name": n.name(lang), "url": f"{prefix}{n.slug}/"} for n in roots],
         "form": {
+            "category": request.GET.get("category", ""),
             "price_min": request.GET.get("price_min", ""),
             "price_max": request.GET.get("price_max", ""),
             "service": request.GET.get("service", ""),

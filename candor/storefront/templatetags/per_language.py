@@ -27,16 +27,26 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
+_WHERE = object()  # the render context's key for (URL configuration, script prefix)
+
 
 class PerLanguageNode(Node):
     def __init__(self, nodelist: NodeList) -> None:
         self.nodelist = nodelist
-        self.rendered: dict[tuple[str | None, object, str], SafeString] = {}
+        self.rendered: dict[tuple[object, ...], SafeString] = {}
 
     def render(self, context: template.Context) -> SafeString:
-        language = get_language()
-        # The URL configuration as reverse() would pick it (a request's own, else the setting's).
-        key = (language, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        language = get_language()  # per node: {% language %} may change it within a template
+        # The URL configuration as reverse() would pick it (a request's own, else the setting's)
+        # and the script prefix: one lookup per template render rather than per node (a layout
+        # has some twenty of these); a render context lives for one render of one template.
+        where = context.render_context.get(_WHERE)
+        if where is None:
+            where = context.render_context[_WHERE] = (
+                get_urlconf() or settings.ROOT_URLCONF,
+                get_script_prefix(),
+            )
+        key = (language, *where)
         found = self.rendered.get(key)
         if found is None:
             # A new context of the same engine and template holding nothing of the page's.
