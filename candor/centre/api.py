@@ -217,7 +217,10 @@ def for_you(request: HttpRequest) -> dict[str, Any]:
     return {
         "personalized": block.personalized,
         "interests": block.interests,
-        "items": [vars(card) for card in block.cards],
+        "items": [
+            {"id": c.id, "name": c.name, "price_fen": c.price_fen, "price": c.price, "url": c.url}
+            for c in block.cards
+        ],
     }
 
 
