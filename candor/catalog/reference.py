@@ -1,7 +1,9 @@
 """Reference data of the catalog: the category tree and the merchants, small and rarely
 changed. They are cached (dropped by ``reference_changed()`` on every edit) and kept per
-process, checked against the cache's version token on every call, so an edit by any process
-or a cleared cache is seen at once and a list page unpickles nothing."""
+process, checked against the cache's version token — once per request (a list page asks
+three or four times; with Redis each check is a round trip), on every call outside one — so
+an edit by any process or a cleared cache is seen from the next request on, an edit by this
+process at once, and a list page unpickles nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.local import Local
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.dispatch import receiver
 
 from candor.catalog.errors import CategoryNotFound, MerchantNotFound
 from candor.catalog.models import Category, Merchant, pick
@@ -103,27 +108,49 @@ def _load_reference() -> Reference:
 class _Local:
     """This process's copy of the reference, so a request unpickles no category tree: the
     shared cache holds the reference and a version token; the copy is reused while the
-    cache's token (one small read per call) still matches it. Any process's edit, and a
-    cleared cache, change or drop the token, so no copy outlives either."""
+    cache's token still matches it. Any process's edit, and a cleared cache, change or drop
+    the token, so no copy outlives either. One (token, reference) pair, replaced whole, so
+    a thread never reads one copy's token with another's reference."""
 
-    token: str | None = None
-    ref: Reference | None = None
+    copy: tuple[str, Reference] | None = None
 
 
 _local = _Local()
 
+# The version token this thread checked during the request it is serving: a request sees
+# one reference throughout. Absent outside a request (a task, the shell): every call checks.
+_checked = Local()
+
+
+@receiver(request_started)
+def _request_started(**_: Any) -> None:
+    _checked.token = None
+
+
+@receiver(request_finished)
+def _request_finished(**_: Any) -> None:
+    if hasattr(_checked, "token"):
+        del _checked.token
+
 
 def reference() -> Reference:
+    copy = _local.copy
+    in_request = hasattr(_checked, "token")
+    if copy is not None and in_request and _checked.token == copy[0]:
+        return copy[1]  # checked earlier in this request, and not dropped by this process since
     token = cache.get(_VERSION_KEY)
-    if token is not None and token == _local.token and _local.ref is not None:
-        return _local.ref
-    stored = cache.get(_CACHE_KEY) if token is not None else None
-    if stored is not None and stored[0] == token:
-        ref = stored[1]
+    if copy is not None and token == copy[0]:
+        ref = copy[1]
     else:
-        ref, token = _load_reference(), uuid.uuid4().hex
-        cache.set_many({_CACHE_KEY: (token, ref), _VERSION_KEY: token}, _CACHE_SECONDS)
-    _local.token, _local.ref = token, ref
+        stored = cache.get(_CACHE_KEY) if token is not None else None
+        if stored is not None and stored[0] == token:
+            ref = stored[1]
+        else:
+            ref, token = _load_reference(), uuid.uuid4().hex
+            cache.set_many({_CACHE_KEY: (token, ref), _VERSION_KEY: token}, _CACHE_SECONDS)
+        _local.copy = (token, ref)
+    if in_request:
+        _checked.token = token
     return ref
 
 
@@ -131,7 +158,7 @@ def reference_changed() -> None:
     """Drop the cached categories and merchants (after an edit of either), here and in every
     other process (their copies no longer match the token)."""
     cache.delete_many([_CACHE_KEY, _VERSION_KEY])
-    _local.token, _local.ref = None, None
+    _local.copy = None
 
 
 def fresh_on_miss(found: Any) -> Reference:

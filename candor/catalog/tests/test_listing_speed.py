@@ -95,6 +95,35 @@ def test_the_process_copy_of_the_category_tree_follows_edits(shop):
     assert selectors.reference().categories[Category.objects.get(slug="toys").pk].name_en == "Toys and games"
 
 
+def test_a_request_checks_the_shared_token_once_and_the_next_one_sees_edits(shop, client, monkeypatch):
+    from django.core.cache import cache
+
+    from candor.catalog import reference
+
+    reads: list[str] = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):  # type: ignore[no-untyped-def]
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    client.get("/products/c/phones/")  # fills the copy
+    reads.clear()
+    assert client.get("/products/c/phones/").status_code == 200
+    assert reads.count(reference._VERSION_KEY) == 1  # the page asks for the reference 4 times
+    # outside a request every call checks
+    reads.clear()
+    selectors.reference(), selectors.reference()
+    assert reads.count(reference._VERSION_KEY) == 2
+    # another process's edit (no signal here, its token gone from the shared cache): the next
+    # request shows it
+    Category.objects.filter(slug="phones").update(name_en="Mobile phones")
+    cache.delete(reference._VERSION_KEY)
+    html = client.get("/products/c/phones/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Mobile phones</h1>" in html
+
+
 def test_card_tag_writes_the_same_markup_as_the_card_template(shop):
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
