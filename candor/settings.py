@@ -138,6 +138,9 @@ TEMPLATES = [
     },
 ]
 
+# {{ field.as_field_group }}: one way to write a form field (label, hint, error) on every page.
+FORM_RENDERER = "candor.storefront.forms.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 # SQLite (WAL) for a newcomer, PostgreSQL (psycopg 3) when DATABASE_URL is set.
 if os.environ.get("DATABASE_URL"):
