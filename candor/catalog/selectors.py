@@ -15,7 +15,7 @@ first images and the capped count.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,7 +196,7 @@ class Card:
         return sold_text(self.sales_count)
 
 
-def sold_text(sales: int, ngettext: Any = None) -> str:
+def sold_text(sales: int, ngettext: Callable[[str, str, int], str] | None = None) -> str:
     """ "12 sold" in the active language; ``ngettext``: the active catalog's, when a caller
     writing many cards looked it up once (``trans_real.catalog().ngettext``)."""
     ngettext = ngettext or trans_real.catalog().ngettext
