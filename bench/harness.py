@@ -403,6 +403,46 @@ def tree_memory(root: int) -> Memory:
     return Memory(processes=len(pids), rss_kib=rss, pss_kib=pss if pss_known else None)
 
 
+# The scratch PostgreSQL databases of this run (``ScratchPostgres``), and the one a child
+# measuring in process was given (``DATABASE_URL``).
+_scratch_databases: set[str] = set()
+
+
+def measured_databases() -> set[str]:
+    names = set(_scratch_databases)
+    if os.environ.get("DATABASE_URL"):
+        names.add(urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/"))
+    return names
+
+
+def database_backends(names: set[str]) -> list[int]:
+    """PostgreSQL's processes serving one of these databases: a backend's command line reads
+    "postgres: [<cluster name>:] <user> <database> <client> <state>" (Debian names the
+    cluster: "postgres: 15/main: postgres test 127.0.0.1(38766) idle")."""
+    if not names:
+        return []
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            words = (
+                Path(f"/proc/{entry}/cmdline")
+                .read_bytes()
+                .replace(b"\0", b" ")
+                .decode(errors="replace")
+                .split()
+            )
+        except OSError:
+            continue
+        if not words or words[0] != "postgres:":
+            continue
+        rest = words[2:] if len(words) > 1 and words[1].endswith(":") else words[1:]
+        if len(rest) >= 2 and rest[1] in names:
+            pids.append(int(entry))
+    return pids
+
+
 # Above this share of the machine used by other processes, a run measures the neighbours too.
 DISTURBED = 0.10
 
@@ -417,6 +457,9 @@ class CpuSample:
 
     @classmethod
     def take(cls) -> CpuSample:
+        """Now. "Ours" is this process's tree and, on a PostgreSQL run, the server processes
+        serving the scratch database: they do the measured work of every request, and are
+        not neighbours taking the CPUs from it."""
         with open("/proc/stat") as stat:
             # user nice system idle iowait irq softirq steal (guest time is already in user).
             ticks = [int(v) for v in stat.readline().split()[1:9]]
@@ -433,6 +476,12 @@ class CpuSample:
             except OSError:
                 continue
             ours += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        for pid in database_backends(measured_databases()):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ours += int(fields[11]) + int(fields[12])  # utime stime
         return cls(busy=busy, total=total, ours=ours)
 
     def other_since(self, start: CpuSample) -> float:
@@ -703,6 +752,7 @@ class ScratchPostgres:
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
                 self.created = True
+                _scratch_databases.add(self.name)
                 return
         with psycopg.connect(self.url) as conn:
             tables = conn.execute(
@@ -710,10 +760,13 @@ class ScratchPostgres:
             ).fetchone()[0]
         if tables:
             raise BenchError(f"--postgres: database {self.name} has {tables} tables; give an empty one")
+        _scratch_databases.add(self.name)
 
     def drop(self) -> None:
         import psycopg
         from psycopg import sql
+
+        _scratch_databases.discard(self.name)
 
         try:
             if self.created:

@@ -39,3 +39,20 @@ def test_the_benchmark_runs(name, tmp_path):
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     assert expected in done.stdout
+
+
+@pytest.mark.django_db
+def test_the_database_servers_work_is_the_runs_not_a_neighbours():
+    """On PostgreSQL the backends serving the measured database count as the run's own CPU
+    (else every PostgreSQL load run reads as disturbed); others' databases do not."""
+    from django.db import connection
+
+    from bench.harness import database_backends
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the backends of a PostgreSQL server")
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    name = connection.settings_dict["NAME"]
+    assert pid in database_backends({name})
+    assert pid not in database_backends({f"{name}_not_this_one"})
