@@ -24,7 +24,8 @@ empty (it is emptied after). Per database:
    category page, each against the raw-SQL view of ``bench.catalog_raw`` on the same server,
    which executes the app's own statements for the same parameters (recorded once per process
    from the app's selector) with ``connection.cursor()`` and answers their rows with orjson
-   (goals ≥ 0.7× for the API, ≥ 0.5× for the page); then
+   (goals ≥ 0.7× for the API, ≥ 0.5× for the page), the two loaded in alternating runs
+   (``Context.measure_interleaved``); then
    the API list (leaf category) in every other order and at page 50 against its default
    order (goal ≤ 1.5× the time per request, i.e. default req/s ÷ variant req/s).
 
@@ -144,14 +145,10 @@ class CatalogBench:
                 f"server {PRODUCTION.name}; wrk {opts.connections} connections, {opts.seconds}s runs; "
                 f"hello-world {hello.rps:,.0f} req/s (for scale)"
             )
-            pairs = _pairs()
-            raw_cache: dict[str, LoadResult] = {}
             results: dict[str, LoadResult] = {}
-            for name, path, raw_path, goal in pairs:
-                app = self.ctx.measure(server, path)
-                if raw_path not in raw_cache:
-                    raw_cache[raw_path] = self.ctx.measure(server, raw_path)
-                raw = raw_cache[raw_path]
+            for name, path, raw_path, goal in _pairs():
+                # The app and its baseline in alternating runs, so both see the same machine.
+                app, raw = self.ctx.measure_interleaved(server, [path, raw_path])
                 results[path] = app
                 ratio = app.rps / raw.rps if raw.rps else 0.0
                 self.say(

@@ -669,21 +669,37 @@ class Context:
 
     def measure(self, server: Server, path: str) -> LoadResult:
         """Warm up, then load ``path``; with ``--repeat N`` the run with the median req/s."""
-        server.check(path)
-        url = server.url(path)
+        return self.measure_interleaved(server, [path])[0]
+
+    def measure_interleaved(self, server: Server, paths: list[str]) -> list[LoadResult]:
+        """Each path warmed up, then loaded in turn, round after round (``--repeat N``
+        rounds); per path the run with the median req/s. Paths compared as a ratio share
+        whatever drifts over the minutes of a run (a server still settling, the neighbours)
+        instead of one getting the early runs and the other the late ones."""
+        urls = []
+        for path in paths:
+            server.check(path)
+            urls.append(server.url(path))
         if self.options.warmup:
-            self.load.run(url, self.options.warmup, self.options.connections)
-        runs = [self._undisturbed_run(url) for _ in range(max(1, self.options.repeat))]
-        result = sorted(runs, key=lambda r: r.rps)[len(runs) // 2]
-        if result.errors:
-            self.failures.append(f"{server.spec.name} {path}: {result.errors} errors")
-        if result.other_cpu >= DISTURBED:
-            print(
-                f"bench: WARNING {server.spec.name} {path}: other processes used "
-                f"{result.other_cpu:.0%} of the CPUs during the run; req/s are understated",
-                flush=True,
-            )
-        return result
+            for url in urls:
+                self.load.run(url, self.options.warmup, self.options.connections)
+        runs: list[list[LoadResult]] = [[] for _ in urls]
+        for _ in range(max(1, self.options.repeat)):
+            for found, url in zip(runs, urls, strict=True):
+                found.append(self._undisturbed_run(url))
+        results = []
+        for path, found in zip(paths, runs, strict=True):
+            result = sorted(found, key=lambda r: r.rps)[len(found) // 2]
+            if result.errors:
+                self.failures.append(f"{server.spec.name} {path}: {result.errors} errors")
+            if result.other_cpu >= DISTURBED:
+                print(
+                    f"bench: WARNING {server.spec.name} {path}: other processes used "
+                    f"{result.other_cpu:.0%} of the CPUs during the run; req/s are understated",
+                    flush=True,
+                )
+            results.append(result)
+        return results
 
     def _undisturbed_run(self, url: str) -> LoadResult:
         """One load run; rerun (after waiting for quiet) if other processes shared the CPUs."""
