@@ -71,3 +71,51 @@ def page(browser, live_server, request) -> Iterator[object]:
 def artifact_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+class Pages:
+    """Pages in fresh browser contexts (``open(locale)``); console errors and page errors of
+    every page opened fail the test, as the ``page`` fixture does — except a refusal the test
+    provokes on purpose (``expect_refusal``): Chromium logs a 4xx document as a console error."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.contexts: list[object] = []
+        self.problems: list[str] = []
+        self.refusals: list[tuple[int, str]] = []  # (status, URL) the test expects
+
+    def open(self, locale: str = "zh-CN", *, width: int = 390, downloads: bool = False) -> object:
+        context = self.browser.new_context(
+            locale=locale,
+            base_url=self.base_url,
+            viewport={"width": width, "height": 844},
+            accept_downloads=downloads,
+        )
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        return page
+
+    def _console(self, msg) -> None:
+        if msg.type != "error":
+            return
+        url = (msg.location or {}).get("url", "")
+        if any(f"status of {status} " in msg.text and url == where for status, where in self.refusals):
+            return
+        self.problems.append(f"console: {msg.text} ({url})")
+
+    def expect_refusal(self, status: int, path: str) -> None:
+        self.refusals.append((status, self.base_url + path))
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def pages(browser, live_server) -> Iterator[Pages]:
+    opened = Pages(browser, live_server.url)
+    yield opened
+    opened.close()
+    assert not opened.problems, opened.problems

@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -63,41 +62,6 @@ def _keys(fresh_keys):
     """The test thread's own key cache for the encrypted fields it writes and reads."""
 
 
-class Browsers:
-    """Fresh browser contexts (``open(locale)``); console errors and page errors of every page
-    fail the test, as the ``page`` fixture does."""
-
-    def __init__(self, browser, base_url: str) -> None:
-        self.browser, self.base_url = browser, base_url
-        self.contexts: list[object] = []
-        self.problems: list[str] = []
-
-    def open(self, locale: str = "zh-CN") -> object:
-        context = self.browser.new_context(
-            locale=locale,
-            base_url=self.base_url,
-            viewport={"width": 390, "height": 844},
-            accept_downloads=True,
-        )
-        self.contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
-        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
-        return page
-
-    def close(self) -> None:
-        for context in self.contexts:
-            context.close()
-
-
-@pytest.fixture
-def browsers(browser, live_server) -> Iterator[Browsers]:
-    opened = Browsers(browser, live_server.url)
-    yield opened
-    opened.close()
-    assert not opened.problems, opened.problems
-
-
 def _login(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
@@ -116,13 +80,13 @@ def _to_centre(page) -> None:
 # --- 1. personalization, location, search history (Chinese) ------------------------------------
 
 
-def test_zh_personalization_off_at_once_location_revoked_search_history_deleted(browsers, shop):  # noqa: F811
+def test_zh_personalization_off_at_once_location_revoked_search_history_deleted(pages, shop):  # noqa: F811
     member = User.objects.create_user(username="lanlan", password=PASSWORD)
     for purpose in (taxonomy.PERSONALIZATION, taxonomy.LOCATION_FEATURES):
         centre.consent_switch(user=member, purpose=purpose, on=True)
     tea = shop.products["tea"]
     BrowsingHistory.objects.create(user=member, product=tea, viewed_at=timezone.now())
-    page = browsers.open("zh-CN")
+    page = pages.open("zh-CN", downloads=True)
     _login(page, member.username)
 
     # The home page's 猜你喜欢 is personalized: labelled so, drawn from the tea she looked at.
@@ -195,7 +159,7 @@ def completed_order() -> Order:
 
 
 def test_en_download_my_data_with_progress_and_who_received_it(
-    browsers, completed_order, settings, tmp_path, monkeypatch
+    pages, completed_order, settings, tmp_path, monkeypatch
 ):
     settings.CANDOR_EXPORT_DIR = tmp_path / "exports"
     # The Huey worker, played by this test: the job is queued by the page and held here, so the
@@ -204,7 +168,7 @@ def test_en_download_my_data_with_progress_and_who_received_it(
     queued: list[int] = []
     monkeypatch.setattr("candor.mydata.tasks.export_job_run", queued.append)
     buyer = completed_order.buyer
-    page = browsers.open("en-US")
+    page = pages.open("en-US", downloads=True)
     _login(page, buyer.username, f.PASSWORD)
     _to_centre(page)
     page.get_by_test_id("hub-export").click()
@@ -279,10 +243,10 @@ def test_en_download_my_data_with_progress_and_who_received_it(
 # --- 3. cancel the account (Chinese) -----------------------------------------------------------
 
 
-def test_zh_cancel_account_review_then_login_refused_and_phone_registers_afresh(browsers):
+def test_zh_cancel_account_review_then_login_refused_and_phone_registers_afresh(pages):
     phone = "13812349000"
     member = User.objects.create_user(username="zhuxiao", password=PASSWORD, phone=phone)
-    page = browsers.open("zh-CN")
+    page = pages.open("zh-CN", downloads=True)
     _login(page, member.username)
     _to_centre(page)
     page.get_by_test_id("hub-cancel").click()
@@ -349,12 +313,12 @@ def _cookie_names(page) -> set[str]:
     return {cookie["name"] for cookie in page.context.cookies()}
 
 
-def test_no_analytics_cookie_or_page_view_before_consent_nor_after_essential_only(browsers, shop):  # noqa: F811
+def test_no_analytics_cookie_or_page_view_before_consent_nor_after_essential_only(pages, shop):  # noqa: F811
     essential = inventory.names(Kind.ESSENTIAL)
     beacons: list[str] = []
 
     # A fresh visitor browses two pages without choosing: essential cookies only, no beacon.
-    page = browsers.open("zh-CN")
+    page = pages.open("zh-CN", downloads=True)
     page.on("request", lambda request: "/cookies/beacon/" in request.url and beacons.append(request.url))
     page.goto("/")
     expect(page.get_by_test_id("cookie-banner")).to_be_visible()
@@ -377,7 +341,7 @@ def test_no_analytics_cookie_or_page_view_before_consent_nor_after_essential_onl
     assert PageView.objects.count() == 0 and beacons == []
 
     # A second fresh visitor accepts analytics: the analytics cookie, then a page view per page.
-    other = browsers.open("zh-CN")
+    other = pages.open("zh-CN", downloads=True)
     other.goto("/products/")
     assert jar.AID_COOKIE not in _cookie_names(other)
     with other.expect_response(lambda r: "/cookies/beacon/" in r.url) as first:
