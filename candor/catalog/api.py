@@ -16,7 +16,7 @@ from ninja.security import django_auth
 
 from candor.api.errors import ErrorOut
 from candor.catalog import selectors, services
-from candor.catalog.json_answer import json_response
+from candor.catalog.json_answer import card_json, json_response
 
 router = Router(tags=["catalog"])
 
@@ -116,22 +116,13 @@ class HistoryOut(Schema):
     viewed_at: datetime
 
 
-def _card(card: selectors.Card) -> dict[str, Any]:
-    return {
-        "id": card.id, "name": card.name, "subtitle": card.subtitle, "brand": card.brand,
-        "price_fen": card.price_fen, "price": card.price, "sales_count": card.sales_count,
-        "is_service": card.is_service, "merchant": card.merchant_slug,
-        "merchant_name": card.merchant_name, "image_url": card.image_url,
-    }  # fmt: skip
-
-
 @router.get("/products", response={200: PageOut, **ERRORS}, summary="Products, filtered and sorted")
 def product_list(request: HttpRequest, filters: Query[ListingIn]) -> HttpResponse:
     listing = selectors.listing_parse(**filters.model_dump())
     page = selectors.product_page(listing, lang=get_language())
     return json_response(
         {
-            "items": [_card(c) for c in page.items],
+            "items": [card_json(c) for c in page.items],
             "page": listing.page,
             "page_size": listing.page_size,
             "sort": listing.sort,
@@ -146,7 +137,7 @@ def product_list(request: HttpRequest, filters: Query[ListingIn]) -> HttpRespons
 def history_list(request: HttpRequest) -> list[dict[str, Any]]:
     """The caller's browsing history (足迹), newest first."""
     entries = selectors.history_list(user=request.user, lang=get_language())
-    return [{"product": _card(e.card), "viewed_at": e.viewed_at} for e in entries]
+    return [{"product": card_json(e.card), "viewed_at": e.viewed_at} for e in entries]
 
 
 @router.delete("/products/history", response={204: None, 401: ErrorOut}, auth=django_auth)

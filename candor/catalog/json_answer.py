@@ -15,10 +15,13 @@ standard library's encoder, on a request of under a millisecond): compact UTF-8 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.http import HttpResponse
+
+if TYPE_CHECKING:  # pragma: no cover
+    from candor.catalog.selectors import Card
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 
@@ -30,3 +33,14 @@ def encode(data: Any) -> bytes:
 def json_response(data: Any, *, status: int = 200) -> HttpResponse:
     """``data`` — dicts, lists, str, int, bool and None only — as the answer's JSON."""
     return HttpResponse(encode(data), content_type=CONTENT_TYPE, status=status)
+
+
+def card_json(card: Card) -> dict[str, Any]:
+    """A product card as the API writes it (``catalog.api.ProductCardOut``; a search hit adds
+    its highlighted name)."""
+    return {
+        "id": card.id, "name": card.name, "subtitle": card.subtitle, "brand": card.brand,
+        "price_fen": card.price_fen, "price": card.price, "sales_count": card.sales_count,
+        "is_service": card.is_service, "merchant": card.merchant_slug,
+        "merchant_name": card.merchant_name, "image_url": card.image_url,
+    }  # fmt: skip

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.catalog import selectors as catalog
-from candor.catalog.json_answer import json_response
+from candor.catalog.json_answer import card_json, json_response
 from candor.search import selectors, services
 from candor.search.errors import HistoryNotFound
 
@@ -91,23 +91,7 @@ def search(request: HttpRequest, params: Query[SearchIn]) -> HttpResponse:
     return json_response(
         {
             "query": results.query,
-            "items": [
-                {
-                    "id": h.card.id,
-                    "name": h.card.name,
-                    "name_html": str(h.name_html),
-                    "subtitle": h.card.subtitle,
-                    "brand": h.card.brand,
-                    "price_fen": h.card.price_fen,
-                    "price": h.card.price,
-                    "sales_count": h.card.sales_count,
-                    "is_service": h.card.is_service,
-                    "merchant": h.card.merchant_slug,
-                    "merchant_name": h.card.merchant_name,
-                    "image_url": h.card.image_url,
-                }
-                for h in results.items
-            ],
+            "items": [{**card_json(h.card), "name_html": str(h.name_html)} for h in results.items],
             "page": results.page,
             "page_size": results.listing.page_size,
             "sort": results.sort,
