@@ -288,6 +288,13 @@ def stock_take(*, sku_id: int, warehouse: str, quantity: int) -> bool:
     )
 
 
+def stock_return(*, stock_id: int, quantity: int) -> None:
+    """Put units back into the warehouse row they were taken from (``stock_take``'s reverse)."""
+    if quantity <= 0:
+        raise ValueError("quantity must be positive")
+    Stock.objects.filter(pk=stock_id).update(quantity=F("quantity") + quantity)
+
+
 # --- browsing history (足迹) ---------------------------------------------------------------
 
 

@@ -19,11 +19,10 @@ the units back, so a cancellation racing a timeout returns them once.
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.utils import timezone
 
 from candor.catalog.models import Sku, Stock
-from candor.catalog.services import stock_take
+from candor.catalog.services import stock_return, stock_take
 from candor.orders.models import OrderLine
 
 
@@ -48,7 +47,7 @@ def reserve(sku: Sku, quantity: int) -> list[tuple[Stock, int]] | None:
             if not wanted:
                 return parts
     for row, part in parts:
-        Stock.objects.filter(pk=row.pk).update(quantity=F("quantity") + part)
+        stock_return(stock_id=row.pk, quantity=part)
     return None
 
 
@@ -64,6 +63,6 @@ def release(lines: list[OrderLine]) -> int:
         if line.stock_id is None:
             continue
         if OrderLine.objects.filter(pk=line.pk, released_at__isnull=True).update(released_at=now):
-            Stock.objects.filter(pk=line.stock_id).update(quantity=F("quantity") + line.quantity)
+            stock_return(stock_id=line.stock_id, quantity=line.quantity)
             returned += 1
     return returned
