@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
 from candor.fulfillment import services as fulfillment
-from candor.money import price_text
+from candor.money import yuan_filter as money  # "" for no amount
 from candor.orders import services
 from candor.orders.models import Order, OrderLine, Purchase
 from candor.orders.risk import HELD_REASONS
@@ -68,10 +68,6 @@ def scope_to_merchants(rows: QuerySet[Any], user: Any, *, path: str = "merchant"
     if sees_all_orders(user):
         return rows
     return rows.filter(**{f"{path}_id__in": merchant_ids_of(user)})
-
-
-def money(fen: int | None) -> str:
-    return "" if fen is None else price_text(fen)
 
 
 class HeldFilter(admin.SimpleListFilter):

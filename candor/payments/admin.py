@@ -33,7 +33,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from candor.errors import CandorError
-from candor.orders.admin import money
+from candor.money import yuan_filter as money  # "" for no amount
 from candor.payments import services
 from candor.payments.models import Payment, PaymentNotice, Refund, RemittanceSlip
 from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
