@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from candor.accounts import cancellation
 from candor.accounts.models import ApiToken, Cancellation, Profile, User
 from candor.errors import CandorError
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 _POWERS = ("is_staff", "is_superuser", "groups", "user_permissions")
 _ACCOUNT_ID = re.compile(r"#?([0-9]{1,18})")  # "#42" as the masked label prints it, or "42"
@@ -189,7 +189,7 @@ def _duration(span: timedelta) -> str:
 
 
 @admin.register(Cancellation)
-class CancellationAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class CancellationAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = ("privacy_label", "account", "status", "review_until", "time_left", "blocked_by")
     list_filter = ("status",)
     ordering = ("review_until",)
@@ -217,15 +217,6 @@ class CancellationAdmin(PrivacyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         return super().get_queryset(request).select_related("user")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None

@@ -6,18 +6,15 @@ letter."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from candor.addresses.models import Address
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 
 @admin.register(Address)
-class AddressAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class AddressAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "user_id",
@@ -38,12 +35,3 @@ class AddressAdmin(PrivacyAdminMixin, admin.ModelAdmin):
         (_("Dates"), {"fields": ("created_at", "updated_at")}),
     )
     readonly_fields = ("user_id", "label", "is_default", "created_at", "updated_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -3,18 +3,15 @@ declared field masked, the IP revealed only with the permission and a reason, au
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from candor.devices.models import DeviceEvent
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 
 
 @admin.register(DeviceEvent)
-class DeviceEventAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class DeviceEventAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "user_id", "event", "browser", "os", "ip_address", "at")
     list_filter = ("event",)
     search_fields = ("=id", "=user__id")
@@ -25,12 +22,3 @@ class DeviceEventAdmin(PrivacyAdminMixin, admin.ModelAdmin):
         "carrier", "browser", "ip_address",
     )  # fmt: skip
     readonly_fields = ("user_id", "event", "at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

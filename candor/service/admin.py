@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candor.accounts.web import client_ip
 from candor.errors import CandorError
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 from candor.service import actions, admin_forms, chart, selectors, services
 from candor.service.models import OPEN, OnBehalf, RequestEvent, RightsRequest, Status
 
@@ -132,7 +132,7 @@ STEP = {s.code: s for s in STEPS}
 
 
 @admin.register(RightsRequest)
-class RightsRequestAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class RightsRequestAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = ("privacy_label", "kind", "status", "received_at", "due_at", "days_left", "verified")
     list_filter = (DueFilter, "status", "kind")
     search_fields = ("=id", "=user__id")
@@ -157,14 +157,9 @@ class RightsRequestAdmin(PrivacyAdminMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ("service/admin.css",)}
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # filed by the requester (or customer service through the API, for them)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # changed by the steps only, each through its service
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # the proof of answering in time; the retention rule removes it
+    # Read-only (ReadOnlyMixin): a request is filed by the requester (or customer service through
+    # the API, for them), changed by the steps only, each through its service, and never deleted
+    # here: it is the proof of answering in time; the retention rule removes it.
 
     @admin.display(description=_("requester"))
     def requester(self, item: RightsRequest) -> str:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candor.privacy.admin_mixins import PrivacyAdminMixin
+from candor.privacy.admin_mixins import PrivacyAdminMixin, ReadOnlyMixin
 from candor.verification.models import VerificationCode
 
 
 @admin.register(VerificationCode)
-class VerificationCodeAdmin(PrivacyAdminMixin, admin.ModelAdmin):
+class VerificationCodeAdmin(ReadOnlyMixin, PrivacyAdminMixin, admin.ModelAdmin):
     list_display = ("id", "purpose", "account_id", "created_at", "state", "attempts")
     list_filter = ("purpose",)
     # The keyed hashes (of the number, the address and the code) are not shown at all: they
@@ -39,12 +35,3 @@ class VerificationCodeAdmin(PrivacyAdminMixin, admin.ModelAdmin):
         if obj.expires_at <= timezone.now():
             return str(_("expired"))
         return str(_("waiting"))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
