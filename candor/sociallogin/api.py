@@ -13,14 +13,12 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
-from ninja.utils import check_csrf
 
 from candor.accounts import tokens
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
-from candor.errors import CandorError
 from candor.sociallogin import selectors, services
 from candor.sociallogin.errors import UnknownPlatform
 
@@ -74,8 +72,8 @@ def binding_delete(request: HttpRequest, provider: str) -> Status[None]:
 
 @router.post("/connect/wechat", response={200: AccountOut, **ERRORS}, summary="Log in with a WeChat app code")
 def wechat_login(request: HttpRequest, payload: WeChatLoginIn) -> dict[str, Any]:
-    if not payload.token and check_csrf(request) is not None:  # a session login: no login CSRF
-        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
+    if not payload.token:  # a session login: no login CSRF
+        require_csrf(request)
     user, created = services.app_login(request=request, provider="weixin", code=payload.code)
     token = None
     if payload.token:

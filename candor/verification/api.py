@@ -11,13 +11,11 @@ limits apply to everyone.
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema, Status
-from ninja.utils import check_csrf
 
+from candor.api.csrf import require_csrf
 from candor.api.errors import ErrorOut
 from candor.devices import network
-from candor.errors import CandorError
 from candor.verification import services
 from candor.verification.models import Purpose
 
@@ -40,8 +38,8 @@ class CodeOut(Schema):
 
 
 def _require_csrf_from_browsers(request: HttpRequest) -> None:
-    if (request.COOKIES or "sec-fetch-site" in request.headers) and check_csrf(request) is not None:
-        raise CandorError(gettext_lazy("The form expired; reload the page."), code="csrf_failed", status=403)
+    if request.COOKIES or "sec-fetch-site" in request.headers:
+        require_csrf(request)
 
 
 # Codes that only staff send (an identity check for a privacy request): a stranger asking for
