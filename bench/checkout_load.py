@@ -27,7 +27,7 @@ from bench.harness import (
     post_load,
     wait_quiet,
 )
-from bench.login import _wrk, drain
+from bench.login import STATUS_REPORT, _wrk, drain
 
 PATH = "/api/v1/orders"
 TIMEOUT = 30
@@ -136,36 +136,10 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = {json.dumps(body)}
 local tokens = {{{token_list}}}
 local sent = 0
-statuses = {{}}
-local threads = {{}}
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
 function request()
   sent = sent + 1
   wrk.headers["Authorization"] = "Bearer " .. tokens[(sent + id) % #tokens + 1]
   wrk.headers["Idempotency-Key"] = string.format("{nonce}-%d-%d", id, sent)
   return wrk.format()
 end
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-done = function(summary, latency, requests)
-  local totals, counts = {{}}, {{}}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      totals[status] = (totals[status] or 0) + n
-    end
-  end
-  for status, n in pairs(totals) do
-    counts[#counts + 1] = string.format('"%d": %d', status, n)
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH-JSON {{"requests": %.0f, "duration_us": %.0f, "p50_us": %.0f, "p99_us": %.0f, '
-    .. '"errors": %.0f, "exhausted": 0, "statuses": {{%s}}}}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, table.concat(counts, ", ")))
-end
-"""
+{STATUS_REPORT}"""

@@ -127,6 +127,39 @@ class LoginRun:
         return self.attempts / self.result.seconds if self.result.seconds else 0.0
 
 
+# The end of every POST script of the login and checkout benches: each thread counts the
+# statuses it received (and the requests it sent after its feed ran out, ``exhausted``), and
+# done() prints them with wrk's figures as the JSON line ``_wrk`` reads.
+STATUS_REPORT = r"""statuses, exhausted = {}, 0
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  local totals, counts, spent = {}, {}, 0
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      totals[status] = (totals[status] or 0) + n
+    end
+    spent = spent + thread:get("exhausted")
+  end
+  for status, n in pairs(totals) do
+    counts[#counts + 1] = string.format('"%d": %d', status, n)
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH-JSON {"requests": %.0f, "duration_us": %.0f, "p50_us": %.0f, "p99_us": %.0f, '
+    .. '"errors": %.0f, "exhausted": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, spent, table.concat(counts, ", ")))
+end
+"""
+
+
 def _wrk_script(path: Path, *, body: str | None, pairs: Path | None, threads: int) -> None:
     """A wrk script that POSTs ``body``, or one (phone, code) pair per request from ``pairs``
     (thread i takes lines i, i+threads, …), counts statuses and prints one JSON line."""
@@ -161,34 +194,7 @@ end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 {feed}
-statuses, exhausted = {{}}, 0
-local threads = {{}}
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-done = function(summary, latency, requests)
-  local totals, counts, spent = {{}}, {{}}, 0
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      totals[status] = (totals[status] or 0) + n
-    end
-    spent = spent + thread:get("exhausted")
-  end
-  for status, n in pairs(totals) do
-    counts[#counts + 1] = string.format('"%d": %d', status, n)
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH-JSON {{"requests": %.0f, "duration_us": %.0f, "p50_us": %.0f, "p99_us": %.0f, '
-    .. '"errors": %.0f, "exhausted": %d, "statuses": {{%s}}}}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, spent, table.concat(counts, ", ")))
-end
-"""
+{STATUS_REPORT}"""
     )
 
 
